@@ -1,0 +1,155 @@
+"""The command line. Keep imports at the top light: `--version` and `--help` must stay fast,
+so textual, anthropic, numpy and the rest load inside the commands that need them."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from tradeagent import __version__
+
+if TYPE_CHECKING:
+    from tradeagent.settings import LoadedSettings
+
+EXIT_USAGE = 2
+
+
+class TradeagentGroup(click.Group):
+    """`tradeagent FILE.yml` opens the TUI with that draft; `tradeagent CMD` runs a command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        index = 0
+        while index < len(args):
+            arg = args[index]
+            if arg == "--config":
+                index += 2  # the option's value is not a command
+                continue
+            if arg.startswith("-"):
+                index += 1
+                continue
+            if arg not in self.commands:
+                # A bare path: open the TUI with it (the `ui` command takes it).
+                args = [*args[:index], "ui", *args[index:]]
+            break
+        return super().parse_args(ctx, args)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    click.echo(f"tradeagent: {message}", err=True)
+    sys.exit(code)
+
+
+def load(ctx: click.Context) -> LoadedSettings:
+    """Settings for this run; a settings problem exits 2 with its one-paragraph explanation."""
+    from tradeagent.settings import SettingsError, load_settings
+
+    root = ctx.find_root()
+    cached = root.meta.get("tradeagent.settings")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    config_path: Path | None = root.params.get("config_path")
+    try:
+        loaded = load_settings(config_path)
+    except SettingsError as exc:
+        fail(str(exc))
+    root.meta["tradeagent.settings"] = loaded
+    return loaded
+
+
+@click.group(
+    cls=TradeagentGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.version_option(__version__, "-V", "--version", prog_name="tradeagent")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Config file (TOML). Default: the platform config dir, or $TRADEAGENT_CONFIG.",
+)
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None) -> None:
+    """tradeagent: a keyboard-driven terminal cockpit for Hummingbot.
+
+    Run without a command to open the TUI (on the built-in simulator unless
+    hummingbot.url is set). Give a YAML file to open it as the draft:
+    `tradeagent my_config.yml`.
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(ui)
+
+
+@cli.command(hidden=True)
+@click.argument("draft", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def ui(ctx: click.Context, draft: Path | None) -> None:
+    """Open the TUI (the default command)."""
+    loaded = load(ctx)
+    from tradeagent.tui.app import make_app
+
+    app = make_app(loaded.settings, draft_path=draft)
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)
+
+
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def config(ctx: click.Context) -> None:
+    """Show the effective settings (secrets masked) and where each comes from."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from tradeagent.settings import file_is_private, iter_effective
+
+    loaded = load(ctx)
+    path = loaded.config_path
+    state = "found" if path.is_file() else "not found; defaults and environment only"
+    click.echo(f"config file: {path} ({state})")
+    if path.is_file() and not file_is_private(path):
+        click.echo(f"warning: {path} is readable by others; run: chmod 600 {path}", err=True)
+    click.echo(f"mode: {loaded.settings.mode}")
+    rows = list(iter_effective(loaded))
+    width = max(len(key) for key, _, _ in rows)
+    value_width = min(40, max(len(value) for _, value, _ in rows))
+    for key, value, source in rows:
+        click.echo(f"{key:<{width}}  {value:<{value_width}}  {source}")
+
+
+@config.command("init")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option(
+    "--path",
+    "target",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write (default: the config file in use).",
+)
+@click.pass_context
+def config_init(ctx: click.Context, force: bool, target: Path | None) -> None:
+    """Write a commented config template (mode 0600)."""
+    from tradeagent.settings import SettingsError, default_config_path, write_template
+
+    root_path: Path | None = ctx.find_root().params.get("config_path")
+    path = target or root_path or default_config_path()
+    try:
+        written = write_template(path, force=force)
+    except SettingsError as exc:
+        fail(str(exc), code=1)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc}. Choose another place with --path.", code=1)
+    click.echo(f"wrote {written} (mode 0600). Edit it, then check with: tradeagent config")
+
+
+def run_async(coro: Any) -> Any:
+    """Run a coroutine for a command; Ctrl-C exits 130 without a traceback."""
+    import asyncio
+
+    try:
+        return asyncio.run(coro)
+    except KeyboardInterrupt:
+        fail("interrupted", code=130)

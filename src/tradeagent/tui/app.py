@@ -1,0 +1,251 @@
+"""The Textual app: three panes, a header, a footer, app-level actions.
+
+Attributes flow down into the panes; panes and workers report up with messages. All I/O runs in
+workers. Services (Hummingbot client, assistant, journal) are injected by :func:`make_app`, so the
+CLI and the tests build the app the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from textual import events, on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Tab, Tabs
+from textual.worker import WorkerState
+
+from tradeagent.settings import Settings
+from tradeagent.tui.keys import ACTION_HELP, APP_BINDINGS, binding_ids
+from tradeagent.tui.screens.confirm import ConfirmScreen
+from tradeagent.tui.screens.help import HelpScreen
+from tradeagent.tui.widgets.bots_pane import BotsPane
+from tradeagent.tui.widgets.chat_pane import ChatPane
+from tradeagent.tui.widgets.header import StatusHeader
+from tradeagent.tui.widgets.pane import Pane
+from tradeagent.tui.widgets.strategy_pane import StrategyPane
+
+PaneName = Literal["chat", "strategy", "bots"]
+PANE_IDS: dict[PaneName, str] = {
+    "chat": "chat-pane",
+    "strategy": "strategy-pane",
+    "bots": "bots-pane",
+}
+NARROW_WIDTH = 110
+"""Below this many columns the panes become tabs."""
+
+IN_FLIGHT_GROUPS = frozenset({"chat", "deploy", "stop", "kill-switch", "backtest", "hb-write"})
+"""Worker groups whose work would be lost or left half-done by quitting."""
+
+
+class TradeAgentApp(App[None]):
+    """tradeagent's one screen."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tradeagent"
+    BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
+
+    def __init__(self, settings: Settings, *, draft_path: Path | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.draft_path = draft_path
+        self.keymap_problems: list[str] = []
+        self._active_pane: PaneName = "chat"
+        self._width = 160
+
+    # ----------------------------------------------------------------- layout
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(id="header")
+        with Vertical(id="body"):
+            yield Tabs(
+                Tab("F2 Chat", id="tab-chat"),
+                Tab("F3 Strategy", id="tab-strategy"),
+                Tab("F4 Bots", id="tab-bots"),
+                id="pane-tabs",
+            )
+            with Horizontal(id="panes"):
+                yield ChatPane(id="chat-pane", classes="pane")
+                with Vertical(id="right"):
+                    yield StrategyPane(id="strategy-pane", classes="pane")
+                    yield BotsPane(id="bots-pane", classes="pane")
+        yield Footer(id="footer")
+
+    def on_mount(self) -> None:
+        self._apply_keymap()
+        self._apply_theme()
+        header = self.query_one(StatusHeader)
+        header.mode = self.settings.mode
+        header.target = (
+            "in-process simulator"
+            if self.settings.hummingbot.url is None
+            else self.settings.hummingbot.url
+        )
+        header.connection = "not connected"
+        header.model = (
+            self.settings.ai.model if self.settings.anthropic_key else "offline assistant"
+        )
+        self._update_layout(self.size.width)
+        self.focus_pane("chat")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._update_layout(event.size.width)
+
+    @property
+    def narrow(self) -> bool:
+        return self.query_one("#panes").has_class("-narrow")
+
+    def _update_layout(self, width: int) -> None:
+        self._width = width
+        narrow = width < NARROW_WIDTH
+        panes = self.query_one("#panes")
+        panes.set_class(narrow, "-narrow")
+        self.query_one("#pane-tabs").display = narrow
+        self.query_one(StatusHeader).compact = width < 100
+        for name in PANE_IDS:
+            panes.set_class(name == self._active_pane, f"-show-{name}")
+
+    @on(Tabs.TabActivated, "#pane-tabs")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        name = (event.tab.id or "tab-chat").removeprefix("tab-")
+        if name in PANE_IDS and name != self._active_pane:
+            self.focus_pane(name)
+
+    # ---------------------------------------------------------------- keymap
+    def _apply_keymap(self) -> None:
+        keymap = dict(self.settings.ui.keymap)
+        known = binding_ids() | self._pane_binding_ids()
+        unknown = sorted(set(keymap) - known)
+        for binding_id in unknown:
+            del keymap[binding_id]
+        if unknown:
+            self.keymap_problems.append(
+                f"ui.keymap names unknown binding id(s): {', '.join(unknown)}. "
+                "F1 lists the ids; those entries are ignored."
+            )
+            self.notify(self.keymap_problems[-1], title="Keymap", severity="warning", timeout=10)
+        self.set_keymap(keymap)
+
+    def _pane_binding_ids(self) -> set[str]:
+        ids: set[str] = set()
+        for _, bindings in self.binding_groups():
+            ids |= {b.id for b in bindings if b.id}
+        return ids
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: object) -> None:
+        message = "Keymap clash: " + ", ".join(
+            sorted(f"{b.id or b.action} ({b.key})" for b in clashed_bindings)
+        )
+        if message not in self.keymap_problems:
+            self.keymap_problems.append(message)
+            self.notify(message + ". Change ui.keymap.", severity="warning", timeout=10)
+
+    def _apply_theme(self) -> None:
+        theme = self.settings.ui.theme
+        if theme in self.available_themes:
+            self.theme = theme
+        else:
+            self.notify(
+                f"Unknown theme '{theme}' in ui.theme; using {self.theme}. "
+                "Pick one from the palette (ctrl+p, 'theme').",
+                severity="warning",
+            )
+
+    def binding_groups(self) -> list[tuple[str, Iterable[Binding]]]:
+        """Bindings by where they work, for the help screen."""
+        groups: list[tuple[str, Iterable[Binding]]] = [("app", APP_BINDINGS)]
+        for title, cls in (("chat", ChatPane), ("strategy", StrategyPane), ("bots", BotsPane)):
+            bindings = [b for b in cls.BINDINGS if isinstance(b, Binding)]
+            if bindings:
+                groups.append((title, bindings))
+        return groups
+
+    # --------------------------------------------------------------- actions
+    def focus_pane(self, name: PaneName) -> None:
+        self._active_pane = name
+        self._update_layout(self._width)
+        tabs = self.query_one("#pane-tabs", Tabs)
+        if tabs.active != f"tab-{name}":
+            tabs.active = f"tab-{name}"
+        self.query_one(f"#{PANE_IDS[name]}", Pane).focus_primary()
+
+    def action_focus_pane(self, name: str) -> None:
+        if name in PANE_IDS:
+            self.focus_pane(name)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.binding_groups(), self.settings.ui.keymap))
+
+    def work_in_flight(self) -> list[str]:
+        """Descriptions of running work that quitting would interrupt."""
+        running = []
+        for worker in self.workers:
+            if worker.group in IN_FLIGHT_GROUPS and worker.state in (
+                WorkerState.PENDING,
+                WorkerState.RUNNING,
+            ):
+                running.append(worker.description or worker.name or worker.group)
+        return running
+
+    def action_request_quit(self) -> None:
+        running = self.work_in_flight()
+        if not running:
+            self.exit()
+            return
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        body = "Still running:\n  • " + "\n  • ".join(running) + "\n\nQuit anyway?"
+        self.push_screen(ConfirmScreen("Work in flight", body, yes="Quit"), answered)
+
+    def action_deploy(self) -> None:
+        self.notify("Deploy is not available yet.", severity="warning")
+
+    def action_stop_bot(self) -> None:
+        self.notify("Stopping bots is not available yet.", severity="warning")
+
+    def action_backtest(self) -> None:
+        self.notify("Backtesting is not available yet.", severity="warning")
+
+    def action_new_chat(self) -> None:
+        self.notify("New conversation is not available yet.", severity="warning")
+
+    def action_refresh(self) -> None:
+        self.notify("Not connected to a Hummingbot API.", severity="warning")
+
+    def action_kill_switch(self) -> None:
+        self.notify("Kill switch is not available yet.", severity="warning")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"deploy", "stop_bot", "backtest", "new_chat", "refresh", "kill_switch"}:
+            # Greyed out until the capability behind it is wired in.
+            return None
+        return True
+
+    # --------------------------------------------------------------- palette
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        for binding in APP_BINDINGS:
+            action = binding.action
+            if action == "command_palette":
+                continue
+            name = action.split("(")[0]
+            if not self.check_action(name, ()):
+                continue
+            title, help_text = ACTION_HELP[action]
+            yield SystemCommand(
+                f"{title} ({binding.key.split(',')[0]})",
+                help_text,
+                partial(self.run_action, action),
+            )
+        yield from super().get_system_commands(screen)
+
+
+def make_app(settings: Settings, *, draft_path: Path | None = None) -> TradeAgentApp:
+    """Build the app from settings and injected services (the CLI and the tests both use this)."""
+    return TradeAgentApp(settings, draft_path=draft_path)
