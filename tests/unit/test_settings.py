@@ -1,0 +1,142 @@
+"""Settings: precedence env > file > defaults, masking, errors that say what to do, 0600 files."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from tradeagent.settings import (
+    SettingsError,
+    iter_effective,
+    load_settings,
+    write_template,
+)
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_without_file_or_env(clean_env: Path) -> None:
+    loaded = load_settings()
+    settings = loaded.settings
+    assert settings.hummingbot.url is None
+    assert settings.mode == "SIM"
+    assert settings.ai.model == "claude-sonnet-5-5"
+    assert settings.ui.poll_interval_s == 2.0
+    assert loaded.source_of("ui.poll_interval_s") == "default"
+    assert loaded.config_path == clean_env / "config.toml"
+
+
+def test_precedence_env_over_file_over_default(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.toml", "[ui]\npoll_interval_s = 5\ntheme = 'nord'\n")
+    loaded = load_settings(path)
+    assert loaded.settings.ui.poll_interval_s == 5
+    assert loaded.source_of("ui.poll_interval_s") == f"file {path}"
+    os.environ["TRADEAGENT_UI__POLL_INTERVAL_S"] = "7.5"
+    loaded = load_settings(path)
+    assert loaded.settings.ui.poll_interval_s == 7.5
+    assert loaded.source_of("ui.poll_interval_s") == "env TRADEAGENT_UI__POLL_INTERVAL_S"
+    # Keys the env does not set still come from the file, the rest from defaults.
+    assert loaded.settings.ui.theme == "nord"
+    assert loaded.source_of("ui.theme") == f"file {path}"
+    assert loaded.source_of("ai.model") == "default"
+
+
+def test_url_set_means_live(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.toml", '[hummingbot]\nurl = "http://10.0.0.5:8000/"\n')
+    settings = load_settings(path).settings
+    assert settings.hummingbot.url == "http://10.0.0.5:8000"
+    assert settings.mode == "LIVE"
+
+
+def test_keymap_from_env_json() -> None:
+    os.environ["TRADEAGENT_UI__KEYMAP"] = '{"deploy": "ctrl+d"}'
+    assert load_settings().settings.ui.keymap == {"deploy": "ctrl+d"}
+
+
+def test_anthropic_key_honoured_and_masked() -> None:
+    os.environ["ANTHROPIC_API_KEY"] = "sk-ant-test-secret-123"
+    loaded = load_settings()
+    assert loaded.settings.anthropic_key == "sk-ant-test-secret-123"
+    assert loaded.source_of("ai.api_key") == "env ANTHROPIC_API_KEY"
+    rows = {key: (value, source) for key, value, source in iter_effective(loaded)}
+    assert rows["ai.api_key"] == ("****", "env ANTHROPIC_API_KEY")
+    assert rows["hummingbot.password"][0] == "****"
+    assert all("sk-ant" not in value for value, _ in rows.values())
+
+
+def test_configured_key_wins_over_anthropic_env(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.toml", '[ai]\napi_key = "from-file"\n')
+    os.environ["ANTHROPIC_API_KEY"] = "from-env"
+    loaded = load_settings(path)
+    assert loaded.settings.anthropic_key == "from-file"
+    assert loaded.source_of("ai.api_key") == f"file {path}"
+
+
+def test_malformed_toml_names_file_and_fix(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.toml", "[ui]\npoll_interval_s = = 3\ntheme = 'x'\n")
+    with pytest.raises(SettingsError) as info:
+        load_settings(path)
+    message = str(info.value)
+    assert str(path) in message
+    assert "line 2" in message
+    assert "config init" in message
+
+
+def test_bad_value_in_file_names_key_and_source(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.toml", "[ui]\npoll_interval_s = 0.01\n")
+    with pytest.raises(SettingsError) as info:
+        load_settings(path)
+    message = str(info.value)
+    assert "ui.poll_interval_s" in message
+    assert str(path) in message
+    assert "greater than or equal to 0.2" in message
+
+
+def test_bad_env_value_names_variable() -> None:
+    os.environ["TRADEAGENT_HUMMINGBOT__URL"] = "ftp://nope"
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert "TRADEAGENT_HUMMINGBOT__URL" in str(info.value)
+    assert "http://" in str(info.value)
+
+
+def test_unknown_key_lists_valid_keys(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.toml", "[ui]\npoll = 3\n")
+    with pytest.raises(SettingsError) as info:
+        load_settings(path)
+    assert "ui.poll" in str(info.value)
+    assert "poll_interval_s" in str(info.value)
+
+
+def test_secret_values_never_echoed_in_errors(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.toml", "[hummingbot]\npassword = 12345678\n")
+    with pytest.raises(SettingsError) as info:
+        load_settings(path)
+    assert "12345678" not in str(info.value)
+    assert "hummingbot.password" in str(info.value)
+
+
+def test_bad_json_in_env_explains_json() -> None:
+    os.environ["TRADEAGENT_UI__KEYMAP"] = "{not json"
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert "JSON" in str(info.value)
+
+
+def test_template_is_private_loads_and_is_not_overwritten(tmp_path: Path) -> None:
+    path = write_template(tmp_path / "sub" / "config.toml")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    # The template loads and changes nothing: every value is the default.
+    loaded = load_settings(path)
+    sources = {source for key, _, source in iter_effective(loaded) if not key.startswith("paths.")}
+    assert sources == {"default"}
+    with pytest.raises(SettingsError, match="already exists"):
+        write_template(path)
+    write_template(path, force=True)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
