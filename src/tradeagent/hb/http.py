@@ -11,7 +11,8 @@ import asyncio
 import json
 import random
 import re
-from collections.abc import Mapping, Sequence
+import socket
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -242,7 +243,14 @@ class Http:
                 server_text=reason,
             )
         if isinstance(exc, httpx.ConnectError):
-            return Unreachable(self._connect_message(reason), server_text=reason)
+            return Unreachable(self._connect_message(exc, reason), server_text=reason)
+        if isinstance(exc, httpx.RemoteProtocolError) and not _hung_up(reason):
+            return BadResponse(
+                f"{self.label} does not answer in HTTP ({call.action}: {reason}). Is "
+                "hummingbot.url the Hummingbot API's address (port 8000), not the MQTT broker "
+                "or another service?",
+                server_text=reason,
+            )
         if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
             return ConnectionLost(
                 f"{self.label} dropped the connection before answering ({call.action}). "
@@ -261,14 +269,14 @@ class Http:
             server_text=reason,
         )
 
-    def _connect_message(self, reason: str) -> str:
-        lowered = reason.lower()
-        if "refused" in lowered:
+    def _connect_message(self, exc: BaseException, reason: str) -> str:
+        causes = list(_chain(exc))
+        if any(isinstance(cause, ConnectionRefusedError) for cause in causes):
             return (
                 f"{self.label} refused the connection. Is it running? `docker compose up -d`, "
                 "then `tradeagent doctor`."
             )
-        if any(word in lowered for word in ("name or service", "nodename", "getaddrinfo")):
+        if any(isinstance(cause, socket.gaierror) for cause in causes):
             host = httpx.URL(self.url).host
             return (
                 f"{self.label}: the host '{host}' cannot be found. Check hummingbot.url "
@@ -283,6 +291,7 @@ class Http:
         code = response.status_code
         detail, fields = _detail(raw)
         detail = self.scrub(detail, call)
+        said = detail.rstrip(". ") or "no details"
         if 300 <= code < 400:
             where = response.headers.get("location", "somewhere else")
             return BadResponse(
@@ -293,7 +302,7 @@ class Http:
             )
         if code in (401, 403):
             return AuthFailed(
-                f"{self.label} rejected the username and password ({detail or code}). Set "
+                f"{self.label} rejected the username and password ({said}). Set "
                 "hummingbot.username and hummingbot.password to USERNAME and PASSWORD from the "
                 "API's .env, then `tradeagent doctor`.",
                 status_code=code,
@@ -314,19 +323,19 @@ class Http:
         if 400 <= code < 500:
             tail = f" {call.hint}" if call.hint else ""
             return Rejected(
-                f"{capital(call.action)} rejected by the server: {detail or code}.{tail}",
+                f"{capital(call.action)} rejected by the server: {said}.{tail}",
                 status_code=code,
                 server_text=detail,
             )
         if code in _RETRY_STATUSES:
             return ServerError(
-                f"{self.label} is unavailable (HTTP {code}: {detail or 'no details'}; "
+                f"{self.label} is unavailable (HTTP {code}: {said}; "
                 f"{call.action}). It may be starting or overloaded; try again in a few seconds.",
                 status_code=code,
                 server_text=detail,
             )
         return ServerError(
-            f"{self.label} failed with HTTP {code} ({call.action}): {detail or 'no details'}. "
+            f"{self.label} failed with HTTP {code} ({call.action}): {said}. "
             "Its log says why: `docker compose logs --tail 50 hummingbot-api`.",
             status_code=code,
             server_text=detail,
@@ -347,6 +356,20 @@ class Http:
 
     def _snippet(self, raw: bytes, call: Call) -> str:
         return self.scrub(_plain(raw)[:80], call)
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and everything it was raised from (httpx wraps the OS error twice)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        yield seen
+        seen = seen.__cause__ or seen.__context__
+
+
+def _hung_up(reason: str) -> bool:
+    # h11 says "disconnected"/"closed" when the peer went away, "illegal …" for non-HTTP bytes.
+    lowered = reason.lower()
+    return "disconnect" in lowered or "closed" in lowered
 
 
 def _retryable(exc: HummingbotError) -> bool:

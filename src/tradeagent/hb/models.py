@@ -272,6 +272,8 @@ class BacktestSummary(Wire):
     profit_factor: float = 0.0
     win_signals: int = 0
     loss_signals: int = 0
+    unrealized_pnl_quote: float = 0.0
+    position_realized_pnl_quote: float = 0.0
     total_fees_quote: float = 0.0
 
     @field_validator("close_types", mode="before")
@@ -283,11 +285,12 @@ class BacktestSummary(Wire):
 
 class BacktestExecutor(Wire):
     """One executor of a backtest. Enums are their integer values (side 1 BUY / 2 SELL;
-    close_type 1 TIME_LIMIT, 2 STOP_LOSS, 3 TAKE_PROFIT, …)."""
+    status 4 TERMINATED; close_type 1 TIME_LIMIT, 2 STOP_LOSS, 3 TAKE_PROFIT, …)."""
 
     id: str = ""
     timestamp: float = 0.0
     type: str = ""
+    status: int = 0
     close_timestamp: float | None = None
     close_type: int | None = None
     side: int | None = None
