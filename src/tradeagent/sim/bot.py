@@ -253,8 +253,7 @@ class SimBot:
                 )
                 continue
             controller.start(market, market_now)
-            if controller.config.get("manual_kill_switch") is True:
-                controller.stopped = True
+            controller.stopped = controller.config.get("manual_kill_switch") is True
         self.peak_pnl = sum(c.pnl() for c in self.controllers.values())
 
     def _trade(self, wall_now: float, market: SyntheticMarket, market_now: float) -> None:
