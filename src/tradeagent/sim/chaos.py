@@ -234,14 +234,21 @@ def parse_spec(spec: str, chaos: Chaos) -> None:
             path=values.get("path", "*"),
             latency=_latency(values.get("latency", "0")),
             error=_probability(values, "error"),
-            status=int(values.get("status", "500")),
+            status=_whole(values, "status", "500"),
             timeout=_probability(values, "timeout"),
             drop=_probability(values, "drop"),
-            times=int(values["times"]) if "times" in values else None,
+            times=_whole(values, "times", "0") or None,
         )
     except ValueError as exc:
         raise ChaosSpecError(f"--chaos '{spec}': {exc}. {SPEC_HELP}") from None
     chaos.add(rule)
+
+
+def _whole(values: dict[str, str], key: str, default: str) -> int:
+    text = values.get(key, default)
+    if not text.isdigit():
+        raise ValueError(f"{key} must be a whole number, got {text!r}")
+    return int(text)
 
 
 def _probability(values: dict[str, str], key: str) -> float:
