@@ -6,8 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import Protocol
 
-from tradeagent.backtest.candles import Candles, CandleError, interval_seconds
-from tradeagent.backtest.window import DataWindow
+from tradeagent.backtest.candles import CandleError, Candles, interval_seconds
 
 
 class CandleSourceError(Exception):

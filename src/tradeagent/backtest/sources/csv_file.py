@@ -14,7 +14,7 @@ from typing import IO
 
 import numpy as np
 
-from tradeagent.backtest.candles import Candles, CandleError, format_interval
+from tradeagent.backtest.candles import CandleError, Candles, format_interval
 from tradeagent.backtest.sources.base import CandleRequest, CandleSourceError, Fetched
 
 COLUMNS = ("timestamp", "open", "high", "low", "close", "volume")

@@ -49,7 +49,7 @@ class SyntheticSource:
 
     def candles(self, request: CandleRequest) -> Candles:
         step = request.interval_s
-        if step % 60 or DAY % step and step % DAY:
+        if step % 60 or (DAY % step and step % DAY):
             raise CandleSourceError(
                 f"the synthetic market has no {request.interval} candles; use a whole number "
                 "of minutes that divides a day (1m … 1d) or whole days"
