@@ -197,7 +197,9 @@ async def serve(app: FakeHyperliquid) -> AsyncIterator[str]:
     config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:
+    for _ in range(1000):
+        if server.started:
+            break
         await asyncio.sleep(0.01)
     try:
         yield f"http://127.0.0.1:{port}"

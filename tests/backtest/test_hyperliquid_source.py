@@ -37,6 +37,10 @@ def btc(start: int, end: int, interval: str = "1m") -> CandleRequest:
     return CandleRequest("hyperliquid_perpetual", "BTC-USD", interval, start, end)
 
 
+def cached_files(root: Path) -> list[Path]:
+    return list(root.rglob("*.npz"))
+
+
 def snapshots(fake: FakeHyperliquid) -> list[dict[str, object]]:
     return [body for body in fake.requests if body["type"] == "candleSnapshot"]
 
@@ -169,7 +173,7 @@ async def test_fetched_candles_are_cached_on_disk(
     assert np.array_equal(first.close, second.close)
     assert np.array_equal(first.timestamp, second.timestamp)
     assert window.complete
-    assert list((tmp_path / "candles" / "hyperliquid").rglob("*.npz"))
+    assert cached_files(tmp_path / "candles" / "hyperliquid")
 
 
 async def test_a_range_reaching_now_is_not_cached(
@@ -180,7 +184,7 @@ async def test_a_range_reaching_now_is_not_cached(
     await load_candles(source, request, cache=cache, now=NOW)
     await load_candles(source, request, cache=cache, now=NOW)
     assert len(snapshots(fake)) == 2
-    assert not list(tmp_path.rglob("*.npz"))
+    assert not cached_files(tmp_path)
 
 
 async def test_unreachable_server_is_a_clear_error(clock: FakeClock) -> None:

@@ -157,7 +157,7 @@ class HyperliquidSource:
             body["dex"] = dex
         meta = await self._post(body, weight=REQUEST_WEIGHT)
         universe = meta.get("universe", []) if isinstance(meta, dict) else []
-        names = {asset.get("name"): asset for asset in universe if isinstance(asset, dict)}
+        names = {str(asset.get("name")): asset for asset in universe if isinstance(asset, dict)}
         if coin not in names:
             raise CandleSourceError(
                 f"{pair!r} is not a Hyperliquid perpetual{_suggestion(base, list(names))}"
@@ -171,12 +171,14 @@ class HyperliquidSource:
         meta = await self._post({"type": "spotMeta"}, weight=REQUEST_WEIGHT)
         if not isinstance(meta, dict):
             raise CandleSourceError(f"Hyperliquid answered spotMeta with {meta!r:.200}")
-        tokens = {token["index"]: token["name"] for token in meta.get("tokens", [])}
+        tokens = {
+            token["index"]: str(token["name"]).replace(" ", "").upper()
+            for token in meta.get("tokens", [])
+        }
         pairs: dict[str, str] = {}
         for market in meta.get("universe", []):
             first, second = market["tokens"]
-            name = f"{tokens[first].replace(' ', '').upper()}-{tokens[second].replace(' ', '').upper()}"
-            pairs[name] = market["name"]
+            pairs[f"{tokens[first]}-{tokens[second]}"] = market["name"]
         if pair in pairs:
             return pairs[pair]
         bases = [name.rsplit("-", 1)[0] for name in pairs]
