@@ -4,10 +4,11 @@
 backtester, quirks included) or realistic mode (quirks fixed) and returns a `BacktestResult`.
 """
 
-from tradeagent.backtest.adapter import SUPPORTED, ConfigError, controller_params
+from tradeagent.backtest.adapter import SUPPORTED, controller_params
 from tradeagent.backtest.candles import CandleError, Candles, interval_seconds
 from tradeagent.backtest.closes import CloseType
 from tradeagent.backtest.engine import run_backtest
+from tradeagent.backtest.errors import BacktestError
 from tradeagent.backtest.execution import MODES, Mode
 from tradeagent.backtest.ledger import Ledger
 from tradeagent.backtest.results import MODE_NOTES, BacktestResult, PnlSeries
@@ -17,11 +18,11 @@ __all__ = [
     "MODES",
     "MODE_NOTES",
     "SUPPORTED",
+    "BacktestError",
     "BacktestResult",
     "CandleError",
     "Candles",
     "CloseType",
-    "ConfigError",
     "DataWindow",
     "Ledger",
     "Mode",

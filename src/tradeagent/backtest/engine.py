@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from tradeagent.backtest.adapter import ConfigError, controller_params
+from tradeagent.backtest.adapter import controller_params
 from tradeagent.backtest.candles import Candles, format_interval, interval_seconds
 from tradeagent.backtest.directional import run_directional
+from tradeagent.backtest.errors import BacktestError
 from tradeagent.backtest.execution import MODES, Execution, HummingbotExecution, Mode
 from tradeagent.backtest.ledger import Ledger
 from tradeagent.backtest.market_making import run_market_making
@@ -25,12 +27,13 @@ from tradeagent.backtest.results import BacktestResult, PnlSeries
 from tradeagent.backtest.signals import SignalArray, features, join_backward
 from tradeagent.backtest.tape import Tape
 from tradeagent.backtest.window import DataWindow
+from tradeagent.strategy import ControllerConfigBase
 
 MIN_POSITIONS_TO_TRUST = 30
 
 
 def run_backtest(
-    config: Any,
+    config: ControllerConfigBase | Mapping[str, Any],
     candles: Candles,
     *,
     start: int | None = None,
@@ -39,7 +42,7 @@ def run_backtest(
     trade_cost: float = 0.0006,
     window: DataWindow | None = None,
 ) -> BacktestResult:
-    """Backtest `config` (a strategy model or a Hummingbot config dict) on `candles`.
+    """Backtest `config` (a strategy model, or a mapping validated into one) on `candles`.
 
     `candles` are at the backtest resolution (e.g. 1m); the simulated window is the candles with
     `start ≤ open time ≤ end` (both inclusive, default: all). `trade_cost` is the fee per fill as a
@@ -48,9 +51,9 @@ def run_backtest(
     """
     started = time.perf_counter()
     if mode not in MODES:
-        raise ConfigError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+        raise BacktestError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     if not 0 <= trade_cost < 0.1:
-        raise ConfigError(f"trade_cost is a fraction per fill (0.0006 = 0.06%), got {trade_cost}")
+        raise BacktestError(f"trade_cost is a fraction per fill (0.0006 = 0.06%), got {trade_cost}")
     params = controller_params(config)
     if len(candles) and (start is not None or end is not None):
         candles = candles.between(
@@ -75,7 +78,7 @@ def run_backtest(
         tape = Tape.build(rows, params.barrier.time_limit)
         ledger = run_directional(params, tape, signal, execution)
     else:
-        raise ConfigError(f"{params.controller_name} is not wired to the engine yet")
+        raise BacktestError(f"{params.controller_name} is not wired to the engine yet")
     return _result(params, execution, tape, ledger, window, candles, started)
 
 
@@ -102,7 +105,7 @@ def _signal_rows(
     resolution = candles.interval_s
     seconds = interval_seconds(params.interval)
     if seconds < resolution or seconds % resolution:
-        raise ConfigError(
+        raise BacktestError(
             f"interval {params.interval} must be a multiple of the backtest resolution "
             f"{format_interval(resolution)}; use a finer resolution or a coarser interval"
         )

@@ -11,9 +11,9 @@ from decimal import Decimal
 
 import numpy as np
 
-from tradeagent.backtest.adapter import ConfigError
 from tradeagent.backtest.candles import IntArray
 from tradeagent.backtest.closes import BUY, SELL, CloseType
+from tradeagent.backtest.errors import BacktestError
 from tradeagent.backtest.execution import Execution
 from tradeagent.backtest.ledger import Ledger
 from tradeagent.backtest.limit_orders import LimitPrices
@@ -28,7 +28,7 @@ VISIBLE_CLOSED_S = 3600
 
 def run_market_making(params: MarketMakingParams, tape: Tape, execution: Execution) -> Ledger:
     if not params.market.is_perpetual and not params.skip_rebalance:
-        raise ConfigError(
+        raise BacktestError(
             f"pmm_simple on the spot connector {params.market.connector_name} rebalances its "
             "inventory, which this engine does not simulate yet; set skip_rebalance: true to "
             "backtest the quoting alone"
