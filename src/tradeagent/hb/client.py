@@ -48,7 +48,7 @@ from tradeagent.hb.models import (
 )
 from tradeagent.hb.names import check_config_name, check_name
 from tradeagent.hb.status import BotStatus
-from tradeagent.hb.wire import Wire
+from tradeagent.hb.wire import Wire, drop_nulls
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -810,12 +810,20 @@ class HummingbotClient:
     def _model(self, call: Call, model: type[M], body: Any) -> M:
         try:
             return model.model_validate(body)
+        except ValidationError:
+            pass
+        try:
+            return model.model_validate(drop_nulls(body))
         except ValidationError as exc:
             raise self._http.unreadable(call, _first_problem(exc)) from None
 
     def _parse(self, call: Call, adapter: TypeAdapter[T], body: Any) -> T:
         try:
             return adapter.validate_python(body)
+        except ValidationError:
+            pass
+        try:
+            return adapter.validate_python(drop_nulls(body))
         except ValidationError as exc:
             raise self._http.unreadable(call, _first_problem(exc)) from None
 
@@ -826,7 +834,7 @@ class HummingbotClient:
         bots: dict[str, BotStatus] = {}
         for name, entry in entries.items():
             try:
-                bots[name] = BotStatus.model_validate(entry)
+                bots[name] = BotStatus.model_validate(drop_nulls(entry))
             except ValidationError as exc:
                 bots[name] = BotStatus(
                     status="error",
