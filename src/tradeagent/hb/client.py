@@ -219,6 +219,9 @@ class HummingbotClient:
         The server appends ``-YYYYMMDD-HHMMSS`` to ``instance_name``: use the returned
         ``unique_instance_name`` from then on. ``headless`` defaults to True because nobody
         attaches to the bot's own terminal UI when it is driven through the API.
+
+        The bots list is read once before sending, so that if the reply is lost the new bot
+        can be told apart from earlier ones of the same name.
         """
         check_name(instance_name, "Bot name", "instance_name")
         check_name(account, "Account name", "credentials_profile")
