@@ -55,6 +55,7 @@ class Setup:
     username: str = "admin"
     default_login: bool = False
     anthropic_key_source: str | None = None
+    simulated: bool = False  # the built-in simulator's bots trade without exchange keys
 
 
 def blocks_trading(checks: list[Check]) -> bool:
@@ -118,7 +119,7 @@ async def _authenticated(hb: HummingbotClient, setup: Setup) -> list[Check]:
         auth,
         await _probe("docker", _docker(hb)),
         await _probe("mqtt", _mqtt(hb)),
-        await _probe("accounts", _accounts(hb, setup.account, accounts)),
+        await _probe("accounts", _accounts(hb, setup, accounts)),
     ]
 
 
@@ -173,7 +174,8 @@ async def _mqtt(hb: HummingbotClient) -> Check:
     )
 
 
-async def _accounts(hb: HummingbotClient, account: str, accounts: list[str] | None) -> Check:
+async def _accounts(hb: HummingbotClient, setup: Setup, accounts: list[str] | None) -> Check:
+    account = setup.account
     if accounts is None:
         accounts = await hb.accounts()
     if account not in accounts:
@@ -191,6 +193,8 @@ async def _accounts(hb: HummingbotClient, account: str, accounts: list[str] | No
         except NotFound:
             keys[name] = []
     listing = "; ".join(f"{name}: {', '.join(found) or 'no keys'}" for name, found in keys.items())
+    if not keys[account] and setup.simulated:
+        return Check("accounts", Verdict.OK, f"{listing}; simulated bots need no exchange keys.")
     if not keys[account]:
         return Check(
             "accounts",

@@ -104,6 +104,19 @@ async def test_each_blocking_failure_names_its_fix(
     assert blocks_trading(checks)
 
 
+async def test_the_simulator_needs_no_exchange_keys() -> None:
+    api = FakeApi()
+    healthy(api)
+    api.json("GET", "/accounts/master_account/credentials", [])
+    async with api.client() as hb:
+        checks = await run_checks(hb, Setup(simulated=True))
+    accounts = next(c for c in checks if c.name == "accounts")
+    assert accounts.verdict is Verdict.OK
+    assert accounts.summary == (
+        "master_account: no keys; desk: no keys; simulated bots need no exchange keys."
+    )
+
+
 async def test_a_refused_login_skips_what_needs_it() -> None:
     api = FakeApi()
     healthy(api)

@@ -339,6 +339,21 @@ async def test_start_bot(api: FakeApi) -> None:
     }
 
 
+async def test_start_whose_reply_is_lost(api: FakeApi) -> None:
+    api.on("POST", "/bot-orchestration/start-bot", dropped)
+    api.on(
+        "GET",
+        f"/bot-orchestration/{BOT}/status",
+        httpx.Response(200, json={"status": "success", "data": bot(bb_btc_hl={})}),
+        httpx.Response(200, json={"status": "success", "data": bot(bb_btc_hl=controller())}),
+    )
+    async with api.client() as hb:
+        with pytest.raises(OutcomeUnknown, match="does not show running yet"):
+            await hb.start_bot(BOT)
+        assert (await hb.start_bot(BOT)).recovered
+    assert len(api.sent("POST", "/bot-orchestration/start-bot")) == 2
+
+
 # -- one controller -------------------------------------------------------------------------
 
 
