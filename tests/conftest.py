@@ -18,6 +18,8 @@ def clean_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     home = tmp_path_factory.mktemp("home")
     saved = dict(os.environ)
     for name in list(os.environ):
+        if name.startswith("TEXTUAL_SNAPSHOT"):
+            continue  # set by pytest-textual-snapshot for the whole session
         if name.startswith(("TRADEAGENT_", "TEXTUAL_", "ANTHROPIC_")) or name in {
             "NO_COLOR",
             "FORCE_COLOR",
