@@ -176,7 +176,7 @@ async def test_historical_candles_cover_the_window_asked(
         "end_time": end,
     }
     rows = (await client.post("/market-data/historical-candles", json=body)).json()
-    assert len(rows) == 60
+    assert len(rows) == 61  # open times from start to end, both included
     assert rows[0]["timestamp"] == end - 3600
     future = body | {"start_time": end + 7200, "end_time": end + 9000}
     empty = await client.post("/market-data/historical-candles", json=future)

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tradeagent.sim import catalog
-from tradeagent.sim.bot import DOCKER_REFUSE, SILENT, SimBot, SimController, dumps
+from tradeagent.sim.bot import DOCKER_REFUSE, SILENT, SimBot
 from tradeagent.sim.chaos import Chaos
 from tradeagent.sim.clock import Clock, MarketClock, SystemClock
-from tradeagent.sim.market import SyntheticMarket
+from tradeagent.sim.controller import SimController
+from tradeagent.sim.market import SimMarket
+from tradeagent.sim.performance import dumps
 from tradeagent.sim.persist import load_state, save_state
 
 MASTER_ACCOUNT = "master_account"
@@ -52,6 +55,10 @@ class SimOptions:
     archive_s: float = 20.0  # stop-and-archive: 15 s grace, docker stop, move, rm
     config_password: str = "admin"
     starting_balance: float = 10_000.0
+    # Engine work allowed per request, so a status poll stays fast however many controllers
+    # trade: the most out-of-date controllers run first, the rest catch up on later requests
+    # (their open positions are still marked to the market meanwhile). None: no limit.
+    trade_budget_s: float | None = 0.01
 
 
 class Simulator:
@@ -67,7 +74,7 @@ class Simulator:
         self.options = options or SimOptions()
         self.wall: Clock = clock or SystemClock()
         self.chaos = chaos or Chaos()
-        self.market = SyntheticMarket(self.options.seed)
+        self.market = SimMarket(self.options.seed)
         self.accounts: dict[str, dict[str, dict[str, Any]]] = {MASTER_ACCOUNT: {}}
         self.configs: dict[str, dict[str, Any]] = {}
         self.bots: dict[str, SimBot] = {}
@@ -82,15 +89,29 @@ class Simulator:
 
     # --- time --------------------------------------------------------------------------
     def tick(self) -> None:
-        """Bring every bot and lifecycle timer up to now."""
+        """Bring lifecycle timers and open positions up to now, then trade the controllers
+        that are behind the market, most out-of-date first, within the trade budget."""
         wall = self.wall.now()
         market_now = self.market_clock.now()
+        behind: list[tuple[int, SimBot, SimController]] = []
         for bot in list(self.bots.values()):
             if bot.container == "archiving":
                 if bot.archive_done_at is not None and wall >= bot.archive_done_at:
                     self._finish_archive(bot, wall)
                 continue
-            bot.tick(wall, self.market, market_now, self.chaos.faults_for(bot.name))
+            faults = self.chaos.faults_for(bot.name)
+            bot.tick(wall, self.market, market_now, faults)
+            if bot.alive(faults):
+                for controller in bot.stale(market_now):
+                    assert controller.trader is not None
+                    behind.append((controller.trader.last_run, bot, controller))
+        behind.sort(key=lambda item: item[0])
+        budget = self.options.trade_budget_s
+        deadline = time.perf_counter() + budget if budget is not None else None
+        for _, bot, controller in behind:
+            bot.trade(controller, wall, self.market, market_now)
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
 
     def set_speed(self, speed: float) -> None:
         self.market_clock.set_speed(speed)
@@ -359,15 +380,16 @@ class Simulator:
         bot = self._bot_with_files(name)
         wall, market_now = self.wall.now(), self.market_clock.now()
         faults = self.chaos.faults_for(name)
-        if config_name not in bot.controllers:
+        controller = bot.controllers.get(config_name)
+        if controller is None:
             raise ApiError(
                 404, f"Controller configuration '{config_name}' not found for bot '{name}'"
             )
         if SILENT in faults or bot.container != "running":
             # The file changes; a hung or dead bot never reloads it.
-            bot.controllers[config_name].config.update(partial)
+            controller.config = {**controller.config, **partial}
         else:
-            bot.update_controller(config_name, partial, wall, self.market, market_now)
+            bot.update_controller(controller, partial, wall, self.market, market_now)
         self.save()
         return f"Controller configuration for bot '{name}' updated successfully"
 
