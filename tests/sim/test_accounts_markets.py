@@ -224,6 +224,11 @@ async def test_portfolio_and_positions_follow_the_bots(
     report = (await status(client, bot))["performance"]["pmm_eth"]["performance"]
     units = (await client.post("/portfolio/state", json={})).json()["master_account"][HL][0]
     assert units["units"] == pytest.approx(10_000 + report["global_pnl_quote"])
+    await client.post(f"/bot-orchestration/stop-and-archive-bot/{bot}")
+    clock.advance(30)
+    kept = (await client.post("/portfolio/state", json={})).json()["master_account"][HL][0]
+    assert kept["units"] == kept["available_units"]  # no position left open
+    assert kept["units"] != 10_000  # what the bot made or lost stays in the account
     filtered = await client.post("/portfolio/state", json={"account_names": ["other"]})
     assert filtered.json() == {}
     too_many = await client.post("/trading/positions", json={"limit": 5000})

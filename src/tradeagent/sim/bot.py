@@ -87,6 +87,9 @@ class SimBot:
         self.archive_done_at: float | None = None
         self.general_logs = LogBuffer()
         self.error_logs = LogBuffer()
+        # (identities of the reports, their serialized map, the reports kept alive so their
+        # identities cannot be reused)
+        self._performance: tuple[tuple[int, ...], bytes, list[bytes]] | None = None
 
     # --- what the API sees -------------------------------------------------------------
     def is_listed(self, wall_now: float) -> bool:
@@ -103,16 +106,18 @@ class SimBot:
         loaded = [c for c in self.controllers.values() if c.loaded]
         if self.reports == "none" or not loaded:
             return b"{}"
-        entries = []
-        for controller in loaded:
-            report = b"{}" if self.reports == "empty" else controller.report_json()
-            entries.append(
-                dumps(controller.controller_id)
+        reports = [b"{}" if self.reports == "empty" else c.report_json() for c in loaded]
+        key = tuple(map(id, reports))  # each report's bytes are rebuilt only when it changes
+        if self._performance is None or self._performance[0] != key:
+            entries = [
+                dumps(c.controller_id)
                 + b':{"status":"running","performance":'
                 + report
                 + b',"custom_info":{}}'
-            )
-        return b"{" + b",".join(entries) + b"}"
+                for c, report in zip(loaded, reports, strict=True)
+            ]
+            self._performance = (key, b"{" + b",".join(entries) + b"}", reports)
+        return self._performance[1]
 
     def status_json(self, wall_now: float, with_source: bool = False) -> bytes:
         """The bot's entry in ``/bot-orchestration/status``, built from cached pieces."""
@@ -197,6 +202,8 @@ class SimBot:
         self._check_drawdowns(wall_now, market_now)
 
     def _check_drawdowns(self, wall_now: float, market_now: float) -> None:
+        if self.max_controller_drawdown is None and self.max_global_drawdown is None:
+            return
         limit = self.max_controller_drawdown
         for controller in self.controllers.values():
             if controller.stopped or controller.trader is None:

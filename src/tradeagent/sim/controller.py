@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tradeagent.sim.market import SimMarket
+from tradeagent.sim.market import SimMarket, last_closed_open
 from tradeagent.sim.performance import Books, Report, Trade
 from tradeagent.sim.trader import DEFAULT_FEE, ControllerTrader, Unsupported
 from tradeagent.sim.validation import load_controller
@@ -25,6 +25,7 @@ class SimController:
         self.unsupported: str | None = None
         self.stopped = False
         self.peak_pnl = 0.0
+        self._marked = -1
 
     @property
     def controller_id(self) -> str:
@@ -60,6 +61,7 @@ class SimController:
                 return self.unsupported
         if self.trader is not None:
             self.trader.resume(market_now)
+            self._marked = -1
             self.mark(market, market_now)
         return None
 
@@ -71,7 +73,12 @@ class SimController:
         return self.trader.run(market, market_now)
 
     def mark(self, market: SimMarket, market_now: float) -> None:
-        if self.trader is not None and not self.stopped:
+        """Mark open positions to the last close (once per new candle)."""
+        if self.trader is None or self.stopped:
+            return
+        candle = last_closed_open(market_now)
+        if candle != self._marked:
+            self._marked = candle
             self.trader.mark_to(market.price(self.trader.trading_pair, market_now))
 
     def cash_out(self, market_now: float) -> int:

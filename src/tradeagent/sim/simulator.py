@@ -58,7 +58,7 @@ class SimOptions:
     # Engine work allowed per request, so a status poll stays fast however many controllers
     # trade: the most out-of-date controllers run first, the rest catch up on later requests
     # (their open positions are still marked to the market meanwhile). None: no limit.
-    trade_budget_s: float | None = 0.01
+    trade_budget_s: float | None = 0.005
 
 
 class Simulator:
@@ -80,6 +80,7 @@ class Simulator:
         self.bots: dict[str, SimBot] = {}
         self.runs: list[dict[str, Any]] = []
         self.archived: dict[str, dict[str, Any]] = {}
+        self.settled_pnl: dict[str, dict[str, float]] = {}  # account -> connector -> PnL
         self.next_run_id = 1
         saved = load_state(self.options.state_file) if self.options.state_file else None
         market_start = saved["market_time"] if saved else None
@@ -291,6 +292,10 @@ class Simulator:
             "deployment": bot.deployment,
             "controllers": [c.to_state() for c in bot.controllers.values()],
         }
+        settled = self.settled_pnl.setdefault(bot.account, {})
+        for controller in bot.controllers.values():  # what it made stays in the account
+            connector = controller.connector_name
+            settled[connector] = settled.get(connector, 0.0) + controller.pnl()
         for run in self._runs_of(bot.name):
             run["deployment_status"] = "ARCHIVED"
         self.save()
@@ -469,6 +474,7 @@ class Simulator:
                 "bots": [bot.to_state() for bot in self.bots.values()],
                 "runs": self.runs,
                 "archived": self.archived,
+                "settled_pnl": self.settled_pnl,
                 "next_run_id": self.next_run_id,
             },
         )
@@ -480,6 +486,7 @@ class Simulator:
         self.bots = {b["name"]: SimBot.from_state(b, wall) for b in saved["bots"]}
         self.runs = saved["runs"]
         self.archived = saved["archived"]
+        self.settled_pnl = saved["settled_pnl"]
         self.next_run_id = saved["next_run_id"]
 
 

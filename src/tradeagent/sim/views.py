@@ -136,6 +136,9 @@ def portfolio_state(
     """Each account's keyed connectors hold the starting balance plus what its bots made."""
     pnl: dict[tuple[str, str], float] = {}
     margin: dict[tuple[str, str], float] = {}
+    for account, made in sim.settled_pnl.items():
+        for connector, amount in made.items():
+            pnl[(account, connector)] = amount
     for bot in sim.bots.values():
         for controller in bot.controllers.values():
             key = (bot.account, controller.connector_name)
