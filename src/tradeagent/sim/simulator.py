@@ -24,6 +24,7 @@ from tradeagent.sim.controller import SimController
 from tradeagent.sim.market import SimMarket
 from tradeagent.sim.performance import dumps
 from tradeagent.sim.persist import load_state, save_state
+from tradeagent.sim.runs import BotRuns, NoSuchRun
 
 MASTER_ACCOUNT = "master_account"
 BROKER = {"broker_host": "localhost", "broker_port": 1883, "broker_username": "admin"}
@@ -78,10 +79,9 @@ class Simulator:
         self.accounts: dict[str, dict[str, dict[str, Any]]] = {MASTER_ACCOUNT: {}}
         self.configs: dict[str, dict[str, Any]] = {}
         self.bots: dict[str, SimBot] = {}
-        self.runs: list[dict[str, Any]] = []
+        self.runs = BotRuns()
         self.archived: dict[str, dict[str, Any]] = {}
         self.settled_pnl: dict[str, dict[str, float]] = {}  # account -> connector -> PnL
-        self.next_run_id = 1
         saved = load_state(self.options.state_file) if self.options.state_file else None
         market_start = saved["market_time"] if saved else None
         self.market_clock = MarketClock(self.wall, self.options.speed, market_start)
@@ -197,26 +197,7 @@ class Simulator:
                 controllers.append(SimController(config_name, json.loads(json.dumps(saved))))
         bot = SimBot(name, body, controllers, wall, self.options.boot_s)
         self.bots[name] = bot
-        self.runs.append(
-            {
-                "id": self.next_run_id,
-                "bot_name": name,
-                "instance_name": name,
-                "deployed_at": _iso(wall),
-                "stopped_at": None,
-                "strategy_type": "controller",
-                "strategy_name": "v2_with_controllers",
-                "config_name": f"{name}.yml",
-                "account_name": profile,
-                "image_version": body["image"],
-                "deployment_status": "DEPLOYED",
-                "run_status": "CREATED",
-                "deployment_config": body,
-                "final_status": None,
-                "error_message": None,
-            }
-        )
-        self.next_run_id += 1
+        self.runs.deployed(name, profile, body, wall)
         self.save()
         return {
             "success": True,
@@ -233,7 +214,7 @@ class Simulator:
         wall = self.wall.now()
         final_status = bot.status(wall)
         bot.stop(wall, self.market_clock.now(), self.chaos.faults_for(name))
-        self._mark_run_stopped(name, final_status, wall)
+        self.runs.stopped(name, final_status, wall)
         self.save()
         return {"success": True}
 
@@ -263,7 +244,7 @@ class Simulator:
         bot = self.bots[name]
         wall = self.wall.now()
         final_status = bot.status(wall)
-        self._mark_run_stopped(name, final_status, wall)
+        self.runs.stopped(name, final_status, wall)
         if SILENT in self.chaos.faults_for(name):
             # A hung bot ignores the stop command; docker stop kills it with positions open.
             bot.container = "archiving"
@@ -296,17 +277,8 @@ class Simulator:
         for controller in bot.controllers.values():  # what it made stays in the account
             connector = controller.connector_name
             settled[connector] = settled.get(connector, 0.0) + controller.pnl()
-        for run in self._runs_of(bot.name):
-            run["deployment_status"] = "ARCHIVED"
+        self.runs.archived(bot.name)
         self.save()
-
-    def _mark_run_stopped(self, name: str, final_status: dict[str, Any], wall: float) -> None:
-        runs = self._runs_of(name)
-        if runs:
-            runs[-1].update(run_status="STOPPED", stopped_at=_iso(wall), final_status=final_status)
-
-    def _runs_of(self, name: str) -> list[dict[str, Any]]:
-        return [run for run in self.runs if run["bot_name"] == name]
 
     async def history(self, name: str, days: int, wait_s: float) -> dict[str, Any]:
         bot = self.find_listed(name)
@@ -323,31 +295,15 @@ class Simulator:
         return {"success": True, "data": {"status": 200, "msg": "", "trades": bot.trades(since)}}
 
     # --- bot runs ----------------------------------------------------------------------
-    def bot_runs(self, filters: dict[str, str | None], limit: int, offset: int) -> dict[str, Any]:
-        rows = [
-            run
-            for run in reversed(self.runs)
-            if all(value is None or run[key] == value for key, value in filters.items())
-        ]
-        page = rows[offset : offset + limit] if limit >= 0 else rows[offset:]
-        # The real server reports the page length as "total".
-        return {
-            "status": "success",
-            "data": page,
-            "total": len(page),
-            "limit": limit,
-            "offset": offset,
-        }
-
     def bot_run(self, run_id: int) -> dict[str, Any]:
-        for run in self.runs:
-            if run["id"] == run_id:
-                return run
-        raise ApiError(404, f"Bot run {run_id} not found")
+        try:
+            return self.runs.get(run_id)
+        except NoSuchRun:
+            raise ApiError(404, f"Bot run {run_id} not found") from None
 
     def delete_bot_run(self, run_id: int) -> dict[str, Any]:
-        run = self.bot_run(run_id)
-        self.runs.remove(run)
+        self.bot_run(run_id)
+        run = self.runs.delete(run_id)
         folder = self.archived.pop(run["bot_name"], None)
         self.save()
         return {
@@ -355,25 +311,6 @@ class Simulator:
             "message": f"Bot run {run_id} deleted successfully",
             "bot_name": run["bot_name"],
             "archived_folder_deleted": folder is not None,
-        }
-
-    def bot_run_stats(self) -> dict[str, Any]:
-        types: dict[str, int] = {}
-        statuses: dict[str, int] = {}
-        for run in self.runs:
-            types[run["strategy_type"]] = types.get(run["strategy_type"], 0) + 1
-            statuses[run["run_status"]] = statuses.get(run["run_status"], 0) + 1
-        active = sum(
-            1
-            for run in self.runs
-            if run["run_status"] in {"CREATED", "RUNNING"}
-            and run["deployment_status"] == "DEPLOYED"
-        )
-        return {
-            "total_runs": len(self.runs),
-            "active_runs": active,
-            "strategy_type_counts": types,
-            "status_counts": statuses,
         }
 
     # --- controller configs ------------------------------------------------------------
@@ -472,10 +409,10 @@ class Simulator:
                 "accounts": self.accounts,
                 "configs": self.configs,
                 "bots": [bot.to_state() for bot in self.bots.values()],
-                "runs": self.runs,
+                "runs": self.runs.rows,
                 "archived": self.archived,
                 "settled_pnl": self.settled_pnl,
-                "next_run_id": self.next_run_id,
+                "next_run_id": self.runs.next_id,
             },
         )
 
@@ -484,15 +421,10 @@ class Simulator:
         self.accounts = saved["accounts"]
         self.configs = saved["configs"]
         self.bots = {b["name"]: SimBot.from_state(b, wall) for b in saved["bots"]}
-        self.runs = saved["runs"]
+        self.runs = BotRuns(saved["runs"], saved["next_run_id"])
         self.archived = saved["archived"]
         self.settled_pnl = saved["settled_pnl"]
-        self.next_run_id = saved["next_run_id"]
 
 
 def archive_db_path(bot_name: str) -> str:
     return f"bots/archived/{bot_name}/data/{bot_name}.sqlite"
-
-
-def _iso(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp, UTC).isoformat()
