@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from tradeagent.sim import catalog
-from tradeagent.strategy import ConfigError, ControllerConfig, parse_config
+from tradeagent.strategy import (
+    ConfigError,
+    ControllerConfig,
+    DirectionalTradingBase,
+    MarketMakingBase,
+    parse_config,
+)
 
 
 def load_controller(config: dict[str, Any]) -> tuple[ControllerConfig | None, str | None]:
@@ -24,3 +32,38 @@ def load_controller(config: dict[str, Any]) -> tuple[ControllerConfig | None, st
         quote = catalog.quote_asset(connector)
         return None, f"trading_pair = {pair!r}: not a {connector} market (e.g. BTC-{quote})"
     return model, None
+
+
+# The real route validates these against their family's base class (a server bug), which
+# refuses the controller's own fields as extra inputs.
+WRONG_CLASS: dict[str, tuple[str, type[BaseModel]]] = {
+    "macd_bb_v1": ("DirectionalTradingControllerConfigBase", DirectionalTradingBase),
+    "supertrend_v1": ("DirectionalTradingControllerConfigBase", DirectionalTradingBase),
+    "pmm_dynamic": ("MarketMakingControllerConfigBase", MarketMakingBase),
+    "pmm_simple": ("MarketMakingControllerConfigBase", MarketMakingBase),
+}
+
+
+def validate_route(
+    controller_type: str, controller_name: str, config: dict[str, Any]
+) -> str | None:
+    """What ``POST /controllers/{type}/{name}/config/validate`` objects to, or None."""
+    wrong = WRONG_CLASS.get(controller_name)
+    if wrong is not None:
+        class_name, base = wrong
+        extra = [key for key in config if key not in base.model_fields]
+        if extra:
+            lines = [
+                f"{key}\n  Extra inputs are not permitted [type=extra_forbidden, "
+                f"input_value={config[key]!r}, input_type={type(config[key]).__name__}]"
+                for key in extra
+            ]
+            plural = "s" if len(extra) > 1 else ""
+            return f"{len(extra)} validation error{plural} for {class_name}\n" + "\n".join(lines)
+    try:
+        parse_config(
+            {**config, "controller_name": controller_name, "controller_type": controller_type}
+        )
+    except ConfigError as exc:
+        return str(exc)
+    return None
