@@ -88,9 +88,8 @@ def main() -> None:
     args = parser.parse_args()
     series = {days: candles(days) for days in DAYS}
     print(f"mode {args.mode}; median of {args.runs} runs; synthetic 1m candles, seed 7")
-    print(
-        f"{'controller':<14} {'days':>5} {'candles':>8} {'executors':>9} {'ms':>9} {'candles/s':>12}"
-    )
+    header = ("controller", "days", "candles", "executors", "ms", "candles/s")
+    print("{:<14} {:>5} {:>8} {:>9} {:>9} {:>12}".format(*header))
     for name in CONFIGS:
         for days in DAYS:
             data = series[days]
