@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import numpy as np
@@ -20,13 +21,15 @@ def gate(
     rows: list[int],
     sides: list[int],
     opened: list[int],
-    terminated: list[int],
+    terminate: Callable[[int], int],
     *,
     max_per_side: int,
     cooldown: int,
     shorts_count_longs: bool,
 ) -> list[int]:
     """Which signals become executors: indices into the candidate lists, in order.
+
+    `terminate(i)` is asked once per created executor for the row that terminates it.
 
     A signal needs fewer than `max_per_side` open executors on its side and more than
     `cooldown` seconds since the newest of them opened. With `shorts_count_longs` a short signal
@@ -50,16 +53,18 @@ def gate(
         if sides[i] == BUY:
             if long_count >= max_per_side or opened[i] - long_newest <= cooldown:
                 continue
-            longs.append((terminated[i], opened[i]))
+            ends = terminate(i)
+            longs.append((ends, opened[i]))
         else:
             count, newest = short_count, short_newest
             if shorts_count_longs:
                 count, newest = count + long_count, max(newest, long_newest)
             if count >= max_per_side or opened[i] - newest <= cooldown:
                 continue
-            shorts.append((terminated[i], opened[i]))
+            ends = terminate(i)
+            shorts.append((ends, opened[i]))
         created.append(i)
-        expiry = min(expiry, terminated[i])
+        expiry = min(expiry, ends)
         long_count, short_count, long_newest, short_newest = _gating(longs, shorts, never)
     return created
 
@@ -94,7 +99,7 @@ def run_directional(
         candidates.tolist(),
         sides.tolist(),
         tape.timestamp[candidates].tolist(),
-        terminated.tolist(),
+        terminated.tolist().__getitem__,
         max_per_side=params.max_executors_per_side,
         cooldown=params.cooldown_time,
         shorts_count_longs=execution.shorts_count_longs,

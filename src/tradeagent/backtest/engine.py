@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 
 from tradeagent.backtest.adapter import controller_params
-from tradeagent.backtest.candles import Candles, format_interval, interval_seconds
+from tradeagent.backtest.candles import Candles, FloatArray, format_interval, interval_seconds
+from tradeagent.backtest.dca import run_dca
 from tradeagent.backtest.directional import run_directional
 from tradeagent.backtest.errors import BacktestError
 from tradeagent.backtest.execution import MODES, Execution, HummingbotExecution, Mode
@@ -74,11 +75,13 @@ def run_backtest(
         tape = Tape.build(candles, params.barrier.time_limit, extra=params.executor_refresh_time)
         ledger = run_market_making(params, tape, execution)
     elif isinstance(params, DirectionalParams):
-        rows, signal = _signal_rows(params, candles, execution)
+        rows, signal, _ = _signal_rows(params, candles, execution)
         tape = Tape.build(rows, params.barrier.time_limit)
         ledger = run_directional(params, tape, signal, execution)
     else:
-        raise BacktestError(f"{params.controller_name} is not wired to the engine yet")
+        rows, signal, band_width = _signal_rows(params, candles, execution)
+        tape = Tape.build(rows, params.barrier.time_limit)
+        ledger = run_dca(params, tape, signal, band_width, execution)
     return _result(params, execution, tape, ledger, window, candles, started)
 
 
@@ -100,8 +103,9 @@ def _execution(mode: Mode, params: ControllerParams, trade_cost: float) -> Execu
 
 def _signal_rows(
     params: DirectionalParams | DcaParams, candles: Candles, execution: Execution
-) -> tuple[Candles, SignalArray]:
-    """The rows to simulate and each row's signal, from the controller's own candles."""
+) -> tuple[Candles, SignalArray, FloatArray]:
+    """The rows to simulate, each row's signal and Bollinger band width (NaN without one),
+    from the controller's own candles."""
     resolution = candles.interval_s
     seconds = interval_seconds(params.interval)
     if seconds < resolution or seconds % resolution:
@@ -111,7 +115,7 @@ def _signal_rows(
         )
     controller = candles.grouped(seconds // resolution)
     if not len(controller):
-        return candles.take(slice(0, 0)), np.zeros(0, dtype=np.int8)
+        return candles.take(slice(0, 0)), np.zeros(0, dtype=np.int8), np.zeros(0)
     feats = features(params.signal, controller)
     if execution.look_ahead_join and seconds > resolution:
         # Hummingbot's window ends at the open of the last complete controller candle.
@@ -120,12 +124,13 @@ def _signal_rows(
     safe = np.maximum(index, 0)
     defined = (index >= 0) & feats.defined[safe]
     signal = np.where(defined, feats.signal[safe], 0).astype(np.int8)
+    width = feats.band_width[safe] if feats.band_width is not None else np.full(len(safe), np.nan)
     if execution.drops_undefined_rows:
         keep = np.flatnonzero(defined)
     else:
         first = np.flatnonzero(defined)
         keep = np.arange(int(first[0]) if first.size else len(candles), len(candles))
-    return candles.take(keep), signal[keep]
+    return candles.take(keep), signal[keep], width[keep]
 
 
 def _result(
