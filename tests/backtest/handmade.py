@@ -23,9 +23,10 @@ def make_candles(
     """Candles with the given closes; by default each opens at the previous close and its range
     is exactly [min(open, close), max(open, close)]."""
     close = np.asarray(closes, dtype=np.float64)
-    open_ = np.asarray(opens, dtype=np.float64) if opens is not None else np.r_[close[0], close[:-1]]
+    open_ = (
+        np.asarray(opens, dtype=np.float64) if opens is not None else np.r_[close[0], close[:-1]]
+    )
     high = np.asarray(highs, dtype=np.float64) if highs is not None else np.maximum(open_, close)
     low = np.asarray(lows, dtype=np.float64) if lows is not None else np.minimum(open_, close)
     timestamp = start + step * np.arange(len(close), dtype=np.int64)
     return Candles(step, timestamp, open_, high, low, close, np.ones(len(close)))
-

@@ -166,26 +166,36 @@ def opens_at(rows: list[int], sides: list[int], ends: list[int], **options: obje
 
 def test_gating_short_signals_are_capped_by_open_longs_in_hummingbot_mode() -> None:
     # A long opens at row 0 and stays open until row 50; a short signal at row 10.
-    quirk = opens_at([0, 10], [BUY, SELL], [50, 60], max_per_side=1, cooldown=0,
-                     shorts_count_longs=True)
-    fixed = opens_at([0, 10], [BUY, SELL], [50, 60], max_per_side=1, cooldown=0,
-                     shorts_count_longs=False)
+    quirk = opens_at(
+        [0, 10], [BUY, SELL], [50, 60], max_per_side=1, cooldown=0, shorts_count_longs=True
+    )
+    fixed = opens_at(
+        [0, 10], [BUY, SELL], [50, 60], max_per_side=1, cooldown=0, shorts_count_longs=False
+    )
     assert quirk == [0]
     assert fixed == [0, 10]
 
 
 def test_gating_longs_ignore_open_shorts() -> None:
-    created = opens_at([0, 1], [SELL, BUY], [50, 60], max_per_side=1, cooldown=300,
-                       shorts_count_longs=True)
+    created = opens_at(
+        [0, 1], [SELL, BUY], [50, 60], max_per_side=1, cooldown=300, shorts_count_longs=True
+    )
     assert created == [0, 1]
 
 
 def test_gating_cooldown_counts_only_open_executors_and_is_strict() -> None:
     # Row 0 opens (ends row 2); row 5 is exactly 300 s later: blocked while open, allowed once
     # the first has closed. Row 6 vs row 5: 60 s < 300 s while row 5 is open.
-    created = opens_at([0, 3, 5, 6], [BUY] * 4, [2, 4, 100, 100], max_per_side=2, cooldown=300,
-                       shorts_count_longs=True)
+    created = opens_at(
+        [0, 3, 5, 6],
+        [BUY] * 4,
+        [2, 4, 100, 100],
+        max_per_side=2,
+        cooldown=300,
+        shorts_count_longs=True,
+    )
     assert created == [0, 3, 5]  # row 3: the row-0 executor closed at row 2, no cooldown left
-    blocked = opens_at([0, 5], [BUY, BUY], [100, 100], max_per_side=2, cooldown=300,
-                       shorts_count_longs=True)
+    blocked = opens_at(
+        [0, 5], [BUY, BUY], [100, 100], max_per_side=2, cooldown=300, shorts_count_longs=True
+    )
     assert blocked == [0]  # 300 s is not more than 300 s
