@@ -12,11 +12,11 @@ T0 = 1_735_689_600  # 2025-01-01 00:00 UTC
 
 
 def make_candles(
-    closes: Sequence[float],
+    closes: Sequence[float] | np.ndarray,
     *,
-    highs: Sequence[float] | None = None,
-    lows: Sequence[float] | None = None,
-    opens: Sequence[float] | None = None,
+    highs: Sequence[float] | np.ndarray | None = None,
+    lows: Sequence[float] | np.ndarray | None = None,
+    opens: Sequence[float] | np.ndarray | None = None,
     step: int = 60,
     start: int = T0,
 ) -> Candles:

@@ -63,7 +63,8 @@ def test_fill_at_the_close_crossing_the_exact_decimal_price_then_take_profit() -
     closes = [100.0, 99.5, 99.0, 98.9, 99.5, 99.6, 99.6, 99.6]
     result = run_backtest(pmm(), make_candles(closes), trade_cost=FEE)
     first = rows(result)[0]
-    assert first["order_price"] == str(Decimal(100.0) * (1 - Decimal(0.01) * Decimal(1)))
+    close, spread = 100.0, 0.01  # floats, converted exactly as Hummingbot does
+    assert first["order_price"] == str(Decimal(close) * (1 - Decimal(spread) * Decimal(1)))
     assert first["fill_timestamp"] == minute(3)
     assert first["fill_price"] == 98.9
     assert (first["close_type"], first["close_timestamp"]) == ("TAKE_PROFIT", minute(4))
