@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from decimal import ROUND_HALF_EVEN, Context, localcontext
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,9 @@ from tradeagent.backtest.window import DataWindow
 from tradeagent.strategy import ControllerConfigBase
 
 MIN_POSITIONS_TO_TRUST = 30
+# Hummingbot sizes and prices orders in Decimal with the default 28 significant digits; pin them
+# so a caller's decimal context cannot change the results.
+HUMMINGBOT_DECIMALS = Context(prec=28, rounding=ROUND_HALF_EVEN)
 
 
 def run_backtest(
@@ -71,6 +75,14 @@ def run_backtest(
             requested_end=end if end is not None else _last(candles),
         )
     execution = _execution(mode, params, trade_cost)
+    with localcontext(HUMMINGBOT_DECIMALS):
+        tape, ledger = _simulate(params, candles, execution)
+    return _result(params, execution, tape, ledger, window, candles, started)
+
+
+def _simulate(
+    params: ControllerParams, candles: Candles, execution: Execution
+) -> tuple[Tape, Ledger]:
     if isinstance(params, MarketMakingParams):
         tape = Tape.build(candles, params.barrier.time_limit, extra=params.executor_refresh_time)
         ledger = run_market_making(params, tape, execution)
@@ -82,7 +94,7 @@ def run_backtest(
         rows, signal, band_width = _signal_rows(params, candles, execution)
         tape = Tape.build(rows, params.barrier.time_limit)
         ledger = run_dca(params, tape, signal, band_width, execution)
-    return _result(params, execution, tape, ledger, window, candles, started)
+    return tape, ledger
 
 
 def _first(candles: Candles) -> int:
@@ -155,6 +167,17 @@ def _result(
     if execution.mode == "realistic":
         summary["capital_quote"] = capital
     warnings = _trust_warnings(summary, tape, len(candles))
+    market = params.market
+    reads_other = (market.candles_connector, market.candles_trading_pair) != (
+        market.connector_name,
+        market.trading_pair,
+    )
+    if reads_other and not isinstance(params, MarketMakingParams):
+        warnings += (
+            f"the config's indicators read {market.candles_trading_pair} on "
+            f"{market.candles_connector}; this backtest computed them on the traded market's "
+            f"candles ({market.trading_pair})",
+        )
     return BacktestResult(
         mode=execution.mode,
         controller_name=params.controller_name,
@@ -181,8 +204,8 @@ def _trust_warnings(summary: dict[str, Any], tape: Tape, rows_in_window: int) ->
         )
     elif tape.n < 0.8 * rows_in_window:
         warnings.append(
-            f"indicator warm-up used {rows_in_window - tape.n} of {rows_in_window} candles; "
-            "only the rest was simulated"
+            f"indicators were undefined (warm-up) on {rows_in_window - tape.n} of "
+            f"{rows_in_window} candles; only the rest was simulated"
         )
     positions = summary["total_positions"]
     if tape.n and positions < MIN_POSITIONS_TO_TRUST:

@@ -43,6 +43,10 @@ def signed(value: float, digits: int = 2) -> str:
     return f"{value:+,.{digits}f}".replace("-", "−")
 
 
+def number(value: float, digits: int = 3) -> str:
+    return f"{value:,.{digits}f}".replace("-", "−")
+
+
 def percent(fraction: float, digits: int = 1) -> str:
     return f"{fraction * 100:,.{digits}f} %".replace("-", "−")
 
@@ -73,9 +77,9 @@ def format_result(result: BacktestResult) -> str:
         f"Positions  {s['total_positions']:,} of {s['total_executors']:,} executors · "
         f"long {s['total_long']:,} (win {percent(s['accuracy_long'])}) · "
         f"short {s['total_short']:,} (win {percent(s['accuracy_short'])})",
-        f"Win rate   {percent(s['accuracy'])} · profit factor {s['profit_factor']:.2f}",
+        f"Win rate   {percent(s['accuracy'])} · profit factor {number(s['profit_factor'], 2)}",
         f"Drawdown   {signed(s['max_drawdown_usd'])} {quote} ({percent(s['max_drawdown_pct'])})",
-        f"Sharpe     {s['sharpe_ratio']:.3f} ({SHARPE_NOTES[result.mode]})",
+        f"Sharpe     {number(s['sharpe_ratio'])} ({SHARPE_NOTES[result.mode]})",
         f"Volume     {s['total_volume']:,.2f} {quote} · fees {s['total_fees_quote']:,.2f} {quote}",
         f"Closes     {close_types or 'none'}",
     ]

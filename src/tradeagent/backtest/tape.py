@@ -25,7 +25,6 @@ class Tape:
     low: FloatArray
     close: FloatArray
     growth: FloatArray  # 1 + (c_i / c_{i-1} - 1): the factor Hummingbot's cumulative product uses
-    growth_list: list[float]
     window_end: IntArray  # last row index inside each row's executor window
 
     @classmethod
@@ -60,13 +59,13 @@ class Tape:
             low=padded(rows.low, math.inf),
             close=padded(rows.close, last_close),
             growth=growth,
-            growth_list=growth.tolist(),
             window_end=window_end,
         )
 
     def compounded(self, start: int, offset: int) -> float:
         """Π growth over rows start+1 … start+offset, multiplied in order like a cumprod."""
-        return math.prod(self.growth_list[start + 1 : start + offset + 1])
+        factors: list[float] = self.growth[start + 1 : start + offset + 1].tolist()
+        return math.prod(factors)
 
     def first_row_at_or_after(self, timestamps: IntArray, after: IntArray) -> IntArray:
         """Per executor: the first row after row `after` whose open time ≥ `timestamps`
