@@ -272,3 +272,14 @@ def test_realistic_equity_marks_open_positions_at_each_close() -> None:
     per_year = math.sqrt(365 * 1440)
     expected = returns.mean() / returns.std(ddof=1) * per_year
     assert period_sharpe(equity, 100.0, 60) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("rows", [0, 1, 5])
+@pytest.mark.parametrize("mode", ["hummingbot", "realistic"])
+def test_too_few_candles_give_an_empty_result_that_says_why(rows: int, mode: str) -> None:
+    candles = make_candles([100.0] * 5).take(slice(0, rows))
+    result = run_backtest(bollinger(bb_length=20), candles, mode=mode)  # type: ignore[arg-type]
+    assert result.rows_simulated == 0 and len(result.ledger) == 0
+    assert result.summary["total_executors"] == 0 and result.summary["sharpe_ratio"] == 0.0
+    assert result.warnings[0].startswith("nothing simulated")
+    json.dumps(result.to_dict(), allow_nan=False)

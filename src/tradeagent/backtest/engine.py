@@ -85,16 +85,16 @@ def _simulate(
 ) -> tuple[Tape, Ledger]:
     if isinstance(params, MarketMakingParams):
         tape = Tape.build(candles, params.barrier.time_limit, extra=params.executor_refresh_time)
-        ledger = run_market_making(params, tape, execution)
-    elif isinstance(params, DirectionalParams):
-        rows, signal, _ = _signal_rows(params, candles, execution)
-        tape = Tape.build(rows, params.barrier.time_limit)
-        ledger = run_directional(params, tape, signal, execution)
-    else:
-        rows, signal, band_width = _signal_rows(params, candles, execution)
-        tape = Tape.build(rows, params.barrier.time_limit)
-        ledger = run_dca(params, tape, signal, band_width, execution)
-    return tape, ledger
+        if not tape.n:
+            return tape, Ledger.empty()
+        return tape, run_market_making(params, tape, execution)
+    rows, signal, band_width = _signal_rows(params, candles, execution)
+    tape = Tape.build(rows, params.barrier.time_limit)
+    if not tape.n:
+        return tape, Ledger.empty()
+    if isinstance(params, DirectionalParams):
+        return tape, run_directional(params, tape, signal, execution)
+    return tape, run_dca(params, tape, signal, band_width, execution)
 
 
 def _first(candles: Candles) -> int:
@@ -198,7 +198,9 @@ def _result(
 
 def _trust_warnings(summary: dict[str, Any], tape: Tape, rows_in_window: int) -> tuple[str, ...]:
     warnings = []
-    if tape.n == 0:
+    if rows_in_window == 0:
+        warnings.append("nothing simulated: there are no candles in the window")
+    elif tape.n == 0:
         warnings.append(
             f"nothing simulated: the {rows_in_window} candles do not cover the indicators' warm-up"
         )
