@@ -163,6 +163,8 @@ class HyperliquidSource:
                 f"{pair!r} is not a Hyperliquid perpetual{_suggestion(base, list(names))}"
             )
         notes = []
+        if not connector.startswith("hyperliquid"):
+            notes.append(f"{pair} on {connector} is backtested on Hyperliquid's {coin} candles")
         if names[coin].get("isDelisted"):
             notes.append(f"{coin} is delisted on Hyperliquid; its candles end at the delisting")
         return coin, notes
