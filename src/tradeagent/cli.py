@@ -145,6 +145,59 @@ def config_init(ctx: click.Context, force: bool, target: Path | None) -> None:
     click.echo(f"wrote {written} (mode 0600). Edit it, then check with: tradeagent config")
 
 
+@cli.command()
+@click.argument("config_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--days", type=float, default=None, help="Backtest the last N days (default 30).")
+@click.option("--start", default=None, help="First candle: unix seconds or ISO date (UTC).")
+@click.option(
+    "--end", default=None, help="Last candle: unix seconds or ISO date (a date: all of it)."
+)
+@click.option(
+    "--source",
+    default="synthetic",
+    show_default=True,
+    help="Candles: synthetic, file:PATH (CSV, gzip ok), hyperliquid or hummingbot.",
+)
+@click.option("--seed", type=int, default=7, show_default=True, help="Synthetic market seed.")
+@click.option(
+    "--mode",
+    type=click.Choice(["hummingbot", "realistic"]),
+    default="hummingbot",
+    show_default=True,
+    help="hummingbot: reproduce Hummingbot's backtester; realistic: its quirks fixed.",
+)
+@click.option(
+    "--trade-cost", type=float, default=0.0006, show_default=True, help="Fee per fill (fraction)."
+)
+@click.option("--resolution", default="1m", show_default=True, help="Candle interval simulated.")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "server"]),
+    default="local",
+    show_default=True,
+    help="server: also run POST /backtesting/run on the Hummingbot API and compare.",
+)
+@click.option("--json", "as_json", is_flag=True, help="JSON for scripts (results, executors).")
+@click.pass_context
+def backtest(ctx: click.Context, /, config_file: Path, as_json: bool, **options: Any) -> None:
+    """Backtest a controller config (YAML) on candles, in well under a second."""
+    settings = load(ctx).settings
+    from tradeagent.desk.backtest_command import BacktestCommand, CommandFailed, HummingbotAccess
+
+    hb = settings.hummingbot
+    access = None
+    if hb.url is not None:
+        access = HummingbotAccess(
+            hb.url, hb.username, hb.password.get_secret_value(), hb.timeout_s, hb.long_timeout_s
+        )
+    command = BacktestCommand(cache_dir=settings.cache_dir, hummingbot=access)
+    try:
+        output = run_async(command.run(config_file, as_json=as_json, **options))
+    except CommandFailed as exc:
+        fail(str(exc), code=exc.code)
+    click.echo(output)
+
+
 def run_async(coro: Any) -> Any:
     """Run a coroutine for a command; Ctrl-C exits 130 without a traceback."""
     import asyncio
