@@ -209,6 +209,61 @@ def run_async(coro: Any) -> Any:
 
 
 @cli.command()
+@click.option(
+    "--url",
+    default=None,
+    help="Check this Hummingbot API instead of hummingbot.url, e.g. http://127.0.0.1:8000.",
+)
+@click.pass_context
+def doctor(ctx: click.Context, url: str | None) -> None:
+    """Check the Hummingbot API (reachable, version, login, Docker, MQTT, account keys) and
+    the Anthropic key; without hummingbot.url, the built-in simulator. Exits 1 when something
+    blocks trading."""
+    loaded = load(ctx)
+    from tradeagent.doctor import Setup, doctor
+    from tradeagent.hb import HummingbotClient
+
+    hummingbot = loaded.settings.hummingbot
+    password = hummingbot.password.get_secret_value()
+    target = (url or hummingbot.url or "").strip().rstrip("/")
+    if target and not target.startswith(("http://", "https://")):
+        fail(f"--url {target!r} must start with http:// or https:// (e.g. http://127.0.0.1:8000)")
+    setup = Setup(
+        account=hummingbot.account,
+        username=hummingbot.username,
+        default_login=bool(target) and (hummingbot.username, password) == ("admin", "admin"),
+        anthropic_key_source=(
+            loaded.source_of("ai.api_key") if loaded.settings.anthropic_key else None
+        ),
+        simulated=not target,
+    )
+
+    async def check() -> int:
+        if target:
+            async with HummingbotClient(
+                target, hummingbot.username, password, timeout=hummingbot.timeout_s
+            ) as hb:
+                return await doctor(hb, setup, click.echo)
+        from tradeagent.sim import EmbeddedSimulator, SimOptions
+
+        # A fresh simulator: doctor never reads or writes the state file the TUI keeps.
+        options = SimOptions(username=hummingbot.username, password=password)
+        async with (
+            EmbeddedSimulator(options) as sim,
+            HummingbotClient(
+                sim.base_url,
+                hummingbot.username,
+                password,
+                transport=sim.transport,
+                label="The built-in simulator (in-process)",
+            ) as hb,
+        ):
+            return await doctor(hb, setup, click.echo)
+
+    sys.exit(run_async(check()))
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option(
@@ -261,47 +316,3 @@ def sim(
         )
     except SimCommandError as exc:
         fail(str(exc), code=1)
-
-
-@cli.command()
-@click.option(
-    "--url",
-    default=None,
-    help="Check this Hummingbot API instead of hummingbot.url, e.g. http://127.0.0.1:8000.",
-)
-@click.pass_context
-def doctor(ctx: click.Context, url: str | None) -> None:
-    """Check the Hummingbot API (reachable, version, login, Docker, MQTT, account keys) and
-    the Anthropic key. Exits 1 when something blocks trading."""
-    loaded = load(ctx)
-    from tradeagent.doctor import Setup, anthropic_check, doctor
-    from tradeagent.hb import HummingbotClient
-
-    hummingbot = loaded.settings.hummingbot
-    key_source = loaded.source_of("ai.api_key") if loaded.settings.anthropic_key else None
-    target = (url or hummingbot.url or "").strip().rstrip("/")
-    if target and not target.startswith(("http://", "https://")):
-        fail(f"--url {target!r} must start with http:// or https:// (e.g. http://127.0.0.1:8000)")
-    if not target:
-        click.echo(
-            "hummingbot.url is not set: tradeagent runs on its built-in simulator, and doctor "
-            "checks a real Hummingbot API. Pass --url http://127.0.0.1:8000, or set "
-            "TRADEAGENT_HUMMINGBOT__URL (`tradeagent config` shows the settings)."
-        )
-        click.echo(anthropic_check(key_source).line)
-        return
-    password = hummingbot.password.get_secret_value()
-    setup = Setup(
-        account=hummingbot.account,
-        username=hummingbot.username,
-        default_login=(hummingbot.username, password) == ("admin", "admin"),
-        anthropic_key_source=key_source,
-    )
-
-    async def check() -> int:
-        async with HummingbotClient(
-            target, hummingbot.username, password, timeout=hummingbot.timeout_s
-        ) as hb:
-            return await doctor(hb, setup, click.echo)
-
-    sys.exit(run_async(check()))
