@@ -29,7 +29,7 @@ from tradeagent.backtest.results import BacktestResult, PnlSeries
 from tradeagent.backtest.signals import SignalArray, features, join_backward
 from tradeagent.backtest.tape import Tape
 from tradeagent.backtest.window import DataWindow
-from tradeagent.strategy import ControllerConfigBase
+from tradeagent.strategy import ControllerConfigBase, config_hash, parse_config
 
 MIN_POSITIONS_TO_TRUST = 30
 # Hummingbot sizes and prices orders in Decimal with the default 28 significant digits; pin them
@@ -59,7 +59,8 @@ def run_backtest(
         raise BacktestError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     if not 0 <= trade_cost < 0.1:
         raise BacktestError(f"trade_cost is a fraction per fill (0.0006 = 0.06%), got {trade_cost}")
-    params = controller_params(config)
+    model = parse_config(config) if isinstance(config, Mapping) else config
+    params = controller_params(model)
     if len(candles) and (start is not None or end is not None):
         candles = candles.between(
             int(candles.timestamp[0]) if start is None else start,
@@ -77,7 +78,7 @@ def run_backtest(
     execution = _execution(mode, params, trade_cost)
     with localcontext(HUMMINGBOT_DECIMALS):
         tape, ledger = _simulate(params, candles, execution)
-    return _result(params, execution, tape, ledger, window, candles, started)
+    return _result(model, params, execution, tape, ledger, window, candles, started)
 
 
 def _simulate(
@@ -146,6 +147,7 @@ def _signal_rows(
 
 
 def _result(
+    model: ControllerConfigBase,
     params: ControllerParams,
     execution: Execution,
     tape: Tape,
@@ -181,6 +183,7 @@ def _result(
     return BacktestResult(
         mode=execution.mode,
         controller_name=params.controller_name,
+        config_hash=config_hash(model),
         connector_name=params.market.connector_name,
         trading_pair=params.market.trading_pair,
         trade_cost=execution.trade_cost,
