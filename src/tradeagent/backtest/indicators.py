@@ -6,6 +6,7 @@ indicator is NaN" reproduces Hummingbot's warm-up.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,15 +71,20 @@ def _percent_b(close: FloatArray, mid: FloatArray, sd: FloatArray, std: float) -
         return np.asarray((close - lower) / (upper - lower), dtype=np.float64)
 
 
+def _seed(values: list[float], period: int, seed_end: int) -> float:
+    """TA-Lib's EMA seed: the mean of the `period` values ending at `seed_end`, summed in order."""
+    total = 0.0
+    for value in values[seed_end - period + 1 : seed_end + 1]:
+        total += value
+    return total / period
+
+
 def ema_from(values: list[float], period: int, seed_end: int) -> list[float]:
     """TA-Lib's EMA recursion from index `seed_end`, seeded with the mean of the `period` values
     ending there; returns the EMA for indices `seed_end` … end. Sequential on purpose: it is the
     float rounding TA-Lib produces."""
     k = 2.0 / (period + 1)
-    total = 0.0
-    for value in values[seed_end - period + 1 : seed_end + 1]:
-        total += value
-    previous = total / period
+    previous = _seed(values, period, seed_end)
     out = [previous]
     append = out.append
     for value in values[seed_end + 1 :]:
@@ -102,14 +108,25 @@ def macd(close: FloatArray, fast: int, slow: int, signal: int) -> Macd:
     signal_line = np.full(n, np.nan)
     first = slow + signal - 2
     if n > first:
-        values = close.tolist()
-        fast_ema = np.asarray(ema_from(values, fast, slow - 1))
-        slow_ema = np.asarray(ema_from(values, slow, slow - 1))
-        raw = fast_ema - slow_ema  # index 0 is close index slow-1
-        smoothed = ema_from(raw.tolist(), signal, signal - 1)
+        raw = _macd_line(close.tolist(), fast, slow)  # index 0 is close index slow-1
+        smoothed = ema_from(raw, signal, signal - 1)
         line[first:] = raw[signal - 1 :]
         signal_line[first:] = smoothed
     return Macd(macd=line, signal=signal_line, histogram=line - signal_line)
+
+
+def _macd_line(values: list[float], fast: int, slow: int) -> list[float]:
+    """Fast EMA − slow EMA from index slow-1 on, both recursions in one pass."""
+    k_fast, k_slow = 2.0 / (fast + 1), 2.0 / (slow + 1)
+    fast_ema = _seed(values, fast, slow - 1)
+    slow_ema = _seed(values, slow, slow - 1)
+    out = [fast_ema - slow_ema]
+    append = out.append
+    for value in values[slow:]:
+        fast_ema = ((value - fast_ema) * k_fast) + fast_ema
+        slow_ema = ((value - slow_ema) * k_slow) + slow_ema
+        append(fast_ema - slow_ema)
+    return out
 
 
 def true_range(high: FloatArray, low: FloatArray, close: FloatArray) -> FloatArray:
@@ -158,23 +175,27 @@ def supertrend(
     n = len(close)
     hl2 = (high + low) / 2.0
     matr = multiplier * wilder_atr(high, low, close, length)
-    lower = (hl2 - matr).tolist()
-    upper = (hl2 + matr).tolist()
+    lowers = (hl2 - matr).tolist()
+    uppers = (hl2 + matr).tolist()
     closes = close.tolist()
     direction = [1.0] * n
-    trend = [np.nan] * n
-    for i in range(1, n):
-        if closes[i] > upper[i - 1]:
-            direction[i] = 1.0
-        elif closes[i] < lower[i - 1]:
-            direction[i] = -1.0
-        else:
-            direction[i] = direction[i - 1]
-            if direction[i] > 0 and lower[i] < lower[i - 1]:
-                lower[i] = lower[i - 1]
-            if direction[i] < 0 and upper[i] > upper[i - 1]:
-                upper[i] = upper[i - 1]
-        trend[i] = lower[i] if direction[i] > 0 else upper[i]
+    trend = [math.nan] * n
+    if n:
+        lower, upper, sign = lowers[0], uppers[0], 1.0  # the bands as ratcheted so far
+        for i in range(1, n):
+            raw_lower, raw_upper, price = lowers[i], uppers[i], closes[i]
+            if price > upper:
+                sign = 1.0
+            elif price < lower:
+                sign = -1.0
+            elif sign > 0:
+                if raw_lower < lower:
+                    raw_lower = lower
+            elif raw_upper > upper:
+                raw_upper = upper
+            lower, upper = raw_lower, raw_upper
+            direction[i] = sign
+            trend[i] = lower if sign > 0 else upper
     direction_array = np.asarray(direction)
     direction_array[: min(length, n)] = np.nan
     trend_array = np.asarray(trend)
