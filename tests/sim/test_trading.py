@@ -11,7 +11,7 @@ import httpx
 import numpy as np
 import pytest
 
-from tradeagent.backtest import SUPPORTED, CloseType, run_backtest
+from tradeagent.backtest import SUPPORTED, BacktestError, CloseType, run_backtest
 from tradeagent.backtest.sources.base import CandleRequest
 from tradeagent.backtest.sources.synthetic import SyntheticSource
 from tradeagent.sim import ManualClock, SimOptions, Simulator
@@ -367,3 +367,23 @@ async def test_every_stock_controller_example_runs_in_a_bot(
     assert set(current["performance"]) == set(by_id)
     traded = {by_id[i] for i in by_id if performance(current, i)["volume_traded"] > 0}
     assert traded == set(SUPPORTED)
+
+
+async def test_an_engine_failure_stops_only_that_controller(
+    client: httpx.AsyncClient, clock: ManualClock, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = await running_bot(client, clock, BB_CONFIG, PMM_CONFIG)
+    trader = sim.bots[bot].controllers["bb_btc"].trader
+    assert trader is not None
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise BacktestError("candles went missing")
+
+    monkeypatch.setattr(trader, "run", broken)
+    clock.advance(3 * 3600)
+    current = await status(client, bot)
+    assert current["status"] == "running"
+    assert current["error_logs"][-1]["msg"] == (
+        "Controller bb_btc stopped on an error: candles went missing"
+    )
+    assert performance(current, "pmm_eth")["volume_traded"] > 0
