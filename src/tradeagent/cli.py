@@ -147,29 +147,29 @@ def config_init(ctx: click.Context, force: bool, target: Path | None) -> None:
 
 @cli.command()
 @click.argument("config_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--days", type=float, default=None, help="Backtest the last N days (default 30).")
+@click.option(
+    "--days", type=float, default=None, help="Backtest the last N days (default: backtest.days)."
+)
 @click.option("--start", default=None, help="First candle: unix seconds or ISO date (UTC).")
 @click.option(
     "--end", default=None, help="Last candle: unix seconds or ISO date (a date includes all of it)."
 )
 @click.option(
     "--source",
-    default="synthetic",
-    show_default=True,
-    help="Candles: synthetic, file:PATH (CSV, gzip ok), hyperliquid or hummingbot.",
+    default=None,
+    help="Candles: synthetic, file:PATH (CSV, gzip ok), hyperliquid or hummingbot "
+    "(default: backtest.source, synthetic).",
 )
-@click.option("--seed", type=int, default=7, show_default=True, help="Synthetic market seed.")
+@click.option("--seed", type=int, default=None, help="Synthetic market seed (default 7).")
 @click.option(
     "--mode",
     type=click.Choice(["hummingbot", "realistic"]),
-    default="hummingbot",
-    show_default=True,
-    help="hummingbot: reproduce Hummingbot's backtester; realistic: its quirks fixed.",
+    default=None,
+    help="hummingbot: reproduce Hummingbot's backtester; realistic: its quirks fixed "
+    "(default: backtest.mode, hummingbot).",
 )
-@click.option(
-    "--trade-cost", type=float, default=0.0006, show_default=True, help="Fee per fill (fraction)."
-)
-@click.option("--resolution", default="1m", show_default=True, help="Candle interval simulated.")
+@click.option("--trade-cost", type=float, default=None, help="Fee per fill (default 0.0006).")
+@click.option("--resolution", default=None, help="Candle interval simulated (default 1m).")
 @click.option(
     "--engine",
     type=click.Choice(["local", "server"]),
@@ -183,6 +183,13 @@ def backtest(ctx: click.Context, /, config_file: Path, as_json: bool, **options:
     """Backtest a controller config (YAML) on candles, in well under a second."""
     settings = load(ctx).settings
     from tradeagent.desk.backtest_command import BacktestCommand, CommandFailed, HummingbotAccess
+
+    defaults = settings.backtest
+    if options["start"] is None and options["end"] is None and options["days"] is None:
+        options["days"] = defaults.days
+    for key in ("source", "seed", "mode", "trade_cost", "resolution"):
+        if options[key] is None:
+            options[key] = getattr(defaults, key)
 
     hb = settings.hummingbot
     access = None

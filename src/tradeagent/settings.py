@@ -133,6 +133,33 @@ class PathsSettings(_Section):
     )
 
 
+class BacktestSettings(_Section):
+    """Defaults of backtests: ctrl+b in the app (its options dialog starts from them) and
+    `tradeagent backtest` (its options override them)."""
+
+    days: float = Field(
+        default=30.0, gt=0, le=3650, description="Backtest the last N days of candles."
+    )
+    mode: Literal["hummingbot", "realistic"] = Field(
+        default="hummingbot",
+        description="hummingbot: reproduce Hummingbot's backtester; realistic: its quirks fixed.",
+    )
+    source: str = Field(
+        default="synthetic",
+        pattern=r"^(synthetic|hyperliquid|hummingbot|file:.+)$",
+        description="Candles: synthetic, file:PATH (CSV, gzip ok), hyperliquid or hummingbot.",
+    )
+    seed: int = Field(default=7, ge=0, description="Seed of the synthetic market.")
+    trade_cost: float = Field(
+        default=0.0006, ge=0, lt=0.1, description="Fee per fill, a fraction (0.0006 = 0.06 %)."
+    )
+    resolution: str = Field(
+        default="1m",
+        pattern=r"^[1-9]\d*[smhdw]$",
+        description="Candle interval simulated, e.g. 1m, 5m, 1h.",
+    )
+
+
 _config_file: ContextVar[Path | None] = ContextVar("tradeagent_config_file", default=None)
 
 
@@ -151,6 +178,7 @@ class Settings(BaseSettings):
     risk: RiskPolicy = RiskPolicy()
     ui: UiSettings = UiSettings()
     paths: PathsSettings = PathsSettings()
+    backtest: BacktestSettings = BacktestSettings()
 
     @classmethod
     def settings_customise_sources(
@@ -410,6 +438,15 @@ TEMPLATE = """\
 [paths]
 # data_dir = "/path/for/journal"
 # cache_dir = "/path/for/candles"
+
+[backtest]
+# Defaults of ctrl+b in the app and of `tradeagent backtest` (its options override them).
+# days = 30
+# mode = "hummingbot"        # hummingbot (reproduces Hummingbot) | realistic (quirks fixed)
+# source = "synthetic"       # synthetic | file:PATH | hyperliquid | hummingbot
+# seed = 7                   # synthetic market
+# trade_cost = 0.0006        # fee per fill
+# resolution = "1m"
 """
 
 

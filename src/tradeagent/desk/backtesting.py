@@ -15,7 +15,15 @@ from typing import Any, Literal
 
 import httpx
 
-from tradeagent.backtest import BacktestError, BacktestResult, Mode, controller_params, run_backtest
+from tradeagent.backtest import (
+    BacktestError,
+    BacktestResult,
+    Candles,
+    DataWindow,
+    Mode,
+    controller_params,
+    run_backtest,
+)
 from tradeagent.backtest.candles import CandleError, interval_seconds
 from tradeagent.backtest.report import Difference, compare_summaries
 from tradeagent.backtest.sources import (
@@ -176,6 +184,22 @@ async def run_job(
     hyperliquid_url: str = MAINNET,
 ) -> BacktestResult:
     """Fetch the candles (through the disk cache) and backtest the job locally."""
+    candles, window = await fetch_candles(
+        job, cache_dir=cache_dir, http=http, hummingbot=hummingbot, hyperliquid_url=hyperliquid_url
+    )
+    return backtest_candles(job, candles, window)
+
+
+async def fetch_candles(
+    job: BacktestJob,
+    *,
+    cache_dir: Path | None,
+    http: httpx.AsyncClient,
+    hummingbot: HummingbotClient | None = None,
+    hyperliquid_url: str = MAINNET,
+) -> tuple[Candles, DataWindow]:
+    """The job's candles (through the disk cache) and the window they form. Refuses a config
+    the engine cannot run before fetching anything."""
     check_range(job.start, job.end, job.resolution)
     params = controller_params(job.config)
     source = candle_source(
@@ -189,7 +213,11 @@ async def run_job(
         job.end,
     )
     cache = CandleCache(cache_dir) if cache_dir is not None else None
-    candles, window = await load_candles(source, request, cache=cache)
+    return await load_candles(source, request, cache=cache)
+
+
+def backtest_candles(job: BacktestJob, candles: Candles, window: DataWindow) -> BacktestResult:
+    """Run the engine on candles from :func:`fetch_candles` (CPU only: fine in a thread)."""
     return run_backtest(
         job.config,
         candles,
