@@ -13,8 +13,13 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
+from tradeagent.strategy.bases import (
+    ControllerConfigBase,
+)
 from tradeagent.strategy.errors import ConfigError, Problem
-from tradeagent.strategy.models import ControllerConfig, ControllerConfigBase
+from tradeagent.strategy.models import (
+    ControllerConfig,
+)
 from tradeagent.strategy.parsing import parse_config
 from tradeagent.strategy.serialize import to_mapping
 
