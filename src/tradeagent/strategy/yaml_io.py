@@ -26,6 +26,9 @@ from tradeagent.strategy.serialize import to_mapping
 MAX_YAML_BYTES = 256 * 1024
 """A controller config is about 1-2 KB; anything this big is not one."""
 MAX_DEPTH = 16
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+"""libyaml's emitter when present (6x faster, same text); reading stays on the pure-Python
+loader, whose composer we can stop at aliases and depth before anything is built."""
 
 
 class _YamlRefused(yaml.MarkedYAMLError):
@@ -180,7 +183,7 @@ def dump_yaml(config: ControllerConfigBase) -> str:
     """The config as the YAML file Hummingbot loads: every field explicit, block style."""
     return yaml.dump(
         to_mapping(config),
-        Dumper=yaml.SafeDumper,
+        Dumper=_DUMPER,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,
