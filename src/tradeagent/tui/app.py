@@ -22,6 +22,9 @@ from textual.widgets import Footer, Tab, Tabs
 from textual.worker import WorkerState
 
 from tradeagent.settings import Settings
+from tradeagent.tui.backtest_actions import BACKTEST_ACTIONS, BacktestActions
+from tradeagent.tui.backtest_flow import BacktestFlow
+from tradeagent.tui.backtest_options import BacktestOptions
 from tradeagent.tui.draft import Draft
 from tradeagent.tui.keys import ACTION_HELP, APP_BINDINGS, binding_ids
 from tradeagent.tui.messages import DraftChanged, StrategyProposed
@@ -47,7 +50,7 @@ IN_FLIGHT_GROUPS = frozenset({"chat", "deploy", "stop", "kill-switch", "backtest
 """Worker groups whose work would be lost or left half-done by quitting."""
 
 
-class TradeAgentApp(App[None]):
+class TradeAgentApp(BacktestActions, App[None]):
     """tradeagent's one screen."""
 
     CSS_PATH = "app.tcss"
@@ -64,6 +67,11 @@ class TradeAgentApp(App[None]):
         self.keymap_problems: list[str] = []
         self._active_pane: PaneName = "chat"
         self._width = 160
+        self.backtests = BacktestFlow(
+            self,
+            BacktestOptions.from_settings(settings.backtest),
+            cache_dir=settings.cache_dir,
+        )
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -136,11 +144,14 @@ class TradeAgentApp(App[None]):
     # ----------------------------------------------------------------- draft
     @on(StrategyProposed)
     def _strategy_proposed(self, message: StrategyProposed) -> None:
-        self.query_one(StrategyPane).propose(message.config, message.source)
+        draft = self.query_one(StrategyPane).propose(message.config, message.source)
+        if self.settings.ai.auto_backtest:
+            self.backtests.start(draft)
 
     @on(DraftChanged)
     def _draft_changed(self, message: DraftChanged) -> None:
         self.draft = message.draft
+        self.backtests.draft_changed(message.draft)
 
     # ---------------------------------------------------------------- keymap
     def _apply_keymap(self) -> None:
@@ -237,9 +248,6 @@ class TradeAgentApp(App[None]):
     def action_stop_bot(self) -> None:
         self.notify("Stopping bots is not available yet.", severity="warning")
 
-    def action_backtest(self) -> None:
-        self.notify("Backtesting is not available yet.", severity="warning")
-
     def action_new_chat(self) -> None:
         self.notify("New conversation is not available yet.", severity="warning")
 
@@ -250,7 +258,9 @@ class TradeAgentApp(App[None]):
         self.notify("Kill switch is not available yet.", severity="warning")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"deploy", "stop_bot", "backtest", "new_chat", "refresh", "kill_switch"}:
+        if action in BACKTEST_ACTIONS:
+            return self.check_backtest(action)
+        if action in {"deploy", "stop_bot", "new_chat", "refresh", "kill_switch"}:
             # Greyed out until the capability behind it is wired in.
             return None
         return True
@@ -271,6 +281,7 @@ class TradeAgentApp(App[None]):
                 partial(self.run_action, action),
             )
         yield from strategy_commands(self.query_one(StrategyPane))
+        yield from self.backtest_commands()
         yield from super().get_system_commands(screen)
 
 

@@ -21,7 +21,7 @@ from textual.app import App
 from textual.worker import Worker, WorkerState
 
 from tradeagent.strategy import ControllerConfigBase
-from tradeagent.tui.backtest_options import MODE_LABELS, BacktestOptions
+from tradeagent.tui.backtest_options import BacktestOptions
 from tradeagent.tui.backtest_state import BacktestOutcome, BacktestStatus
 from tradeagent.tui.draft import Draft
 from tradeagent.tui.widgets.backtest_panel import BacktestPanel
@@ -104,6 +104,7 @@ class BacktestFlow:
     def draft_changed(self, draft: Draft | None) -> None:
         """Mark older results stale; a run of an older config is superseded, not finished."""
         current = draft.config_hash if draft is not None else None
+        self.panel.plan = self.options.plan
         self.panel.current_hash = current
         if self.running and self._running_hash != current:
             self.cancel("Superseded: the draft changed while it ran.")
@@ -118,6 +119,7 @@ class BacktestFlow:
 
     def set_options(self, options: BacktestOptions) -> None:
         self.options = options
+        self.panel.plan = options.plan
 
     def _cancel_running(self) -> None:
         if self._worker is not None:
@@ -127,8 +129,7 @@ class BacktestFlow:
 
     # ------------------------------------------------------------------ the run
     async def _run(self, config: ControllerConfigBase, options: BacktestOptions) -> None:
-        started = self.timer()
-        title = f"{config.id} · {options.describe()} · {MODE_LABELS[options.mode]} mode"
+        title = f"{config.id} · {options.plan}"
         panel = self.panel
 
         def phase(text: str) -> None:
@@ -138,6 +139,8 @@ class BacktestFlow:
             phase("loading the engine…")
             backtesting = await asyncio.to_thread(_load_engine)
             import httpx
+
+            started = self.timer()  # what the trader waits for on every run, not the import
 
             job = options.job(config, now=self.now())
             phase(f"fetching {options.source_label} candles…")
@@ -224,4 +227,3 @@ def _source_hint(options: BacktestOptions) -> str:
     if options.source == "hummingbot":
         return "Is the Hummingbot API up? `tradeagent doctor` checks it; B picks another source."
     return OPTIONS_HINT + "."
-

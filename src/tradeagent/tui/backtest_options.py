@@ -85,6 +85,11 @@ class BacktestOptions:
         text = f"{self.period} {self.source_label}"
         return text if self.resolution == "1m" else f"{text} · {self.resolution}"
 
+    @property
+    def plan(self) -> str:
+        """``30 d synthetic · Hummingbot-compatible mode``"""
+        return f"{self.describe()} · {MODE_LABELS[self.mode]} mode"
+
     def job(self, config: ControllerConfigBase, *, now: float) -> BacktestJob:
         """The job for ``config``; raises ``BacktestError`` with what to change."""
         from tradeagent.desk.backtesting import build_job

@@ -22,7 +22,7 @@ from tradeagent.tui.backtest_state import BacktestOutcome
 from tradeagent.tui.strategy_render import Palette
 
 SPARK = "▁▂▃▄▅▆▇█"
-SPARK_WIDTH = 16
+SPARK_WIDTH = 12
 DRAWDOWN_NOTES = {
     "hummingbot": "on realized PnL, as Hummingbot computes it",
     "realistic": "mark-to-market",

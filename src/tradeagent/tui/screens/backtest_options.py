@@ -31,15 +31,6 @@ HUMMINGBOT_SOURCE = ("the connected Hummingbot API", "hummingbot")
 
 
 class BacktestOptionsScreen(ModalScreen[BacktestOptions | None]):
-    DEFAULT_CSS = """
-    BacktestOptionsScreen { align: center middle; }
-    BacktestOptionsScreen #bt-dialog { width: 84; }
-    BacktestOptionsScreen .bt-row { height: auto; margin-bottom: 0; }
-    BacktestOptionsScreen .bt-row Label { width: 14; padding-top: 1; text-style: bold; }
-    BacktestOptionsScreen .bt-row Input, BacktestOptionsScreen .bt-row Select { width: 1fr; }
-    BacktestOptionsScreen .bt-note { color: $text-muted; padding-left: 14; }
-    BacktestOptionsScreen #bt-error { color: $text-error; height: auto; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="backtest-options-cancel"),
     ]
@@ -55,9 +46,9 @@ class BacktestOptionsScreen(ModalScreen[BacktestOptions | None]):
         with Vertical(id="bt-dialog", classes="dialog"):
             yield Static("Backtest options (this session)", classes="dialog-title")
             yield from _row("Days", Input(f"{o.days:g}", id="bt-days"))
-            yield from _row("Start", Input(o.start, placeholder="2025-01-01 (UTC)", id="bt-start"))
+            yield from _row("Start", Input(o.start, placeholder="e.g. 2025-01-01", id="bt-start"))
             yield from _row("End", Input(o.end, placeholder="empty: up to now", id="bt-end"))
-            yield Static("A start date replaces Days; dates are UTC.", classes="bt-note")
+            yield Static("The last N days, or from Start to End (UTC dates).", classes="bt-note")
             modes = [(f"{label} ({name})", name) for name, label in MODE_LABELS.items()]
             yield from _row("Mode", Select(modes, value=o.mode, allow_blank=False, id="bt-mode"))
             yield from _row(
@@ -68,9 +59,12 @@ class BacktestOptionsScreen(ModalScreen[BacktestOptions | None]):
                 Input(str(o.path or ""), placeholder="candles.csv[.gz]", id="bt-file"),
             )
             yield from _row("Seed", Input(str(o.seed), id="bt-seed"))
+            yield Static("The seed picks one synthetic market.", classes="bt-note")
             yield from _row("Trade cost", Input(f"{o.trade_cost:g}", id="bt-trade-cost"))
-            yield Static("Fee per fill as a fraction: 0.0006 = 0.06 %.", classes="bt-note")
             yield from _row("Resolution", Input(o.resolution, id="bt-resolution"))
+            yield Static(
+                "Fee per fill: 0.0006 = 0.06 %. Resolution: 1m, 5m, 1h…", classes="bt-note"
+            )
             yield Static("", id="bt-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Backtest (Enter)", id="bt-run", variant="primary")

@@ -22,6 +22,7 @@ class BacktestPanel(Vertical):
     DEFAULT_CSS = """
     BacktestPanel { height: auto; }
     BacktestPanel #backtest-status { height: auto; }
+    BacktestPanel #backtest-idle { height: auto; color: $text-muted; }
     BacktestPanel #backtest-status.-failed { border-left: thick $error; padding-left: 1; }
     BacktestPanel #backtest-progress { height: 1; }
     BacktestPanel #backtest-progress Bar { width: 1fr; }
@@ -31,15 +32,17 @@ class BacktestPanel(Vertical):
     outcome: reactive[BacktestOutcome | None] = reactive(None, init=False)
     current_hash: reactive[str | None] = reactive(None, init=False)
     """The draft's config hash now (None without a valid draft): older results are stale."""
+    plan: reactive[str] = reactive("", init=False)
+    """What ctrl+b would run (``30 d synthetic · Hummingbot-compatible mode``)."""
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="backtest-idle")
         yield Static("", id="backtest-status")
-        yield ProgressBar(
-            total=None, show_eta=False, show_percentage=False, id="backtest-progress"
-        )
+        yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="backtest-progress")
 
     def on_mount(self) -> None:
         self._show_status()
+        self._show_idle()
 
     @property
     def stale(self) -> bool:
@@ -47,6 +50,17 @@ class BacktestPanel(Vertical):
 
     def watch_status(self) -> None:
         self._show_status()
+        self._show_idle()
+        self.app.refresh_bindings()  # cancel and results depend on what runs and what ran
+
+    def watch_plan(self) -> None:
+        self._show_idle()
+
+    def _show_idle(self) -> None:
+        """Before the first backtest of a valid draft: what ctrl+b would run."""
+        idle = self.query_one("#backtest-idle", Static)
+        idle.display = self.status is None and self.outcome is None and bool(self.current_hash)
+        idle.update(f"── Backtest ── b runs it: {self.plan} · B options")
 
     def _show_status(self) -> None:
         status = self.status
@@ -76,8 +90,11 @@ class BacktestPanel(Vertical):
         await self.query(BacktestReport).remove()
         if outcome is not None:
             await self.mount(BacktestReport(outcome, stale=self.stale, id="backtest-report"))
+        self._show_idle()
+        self.app.refresh_bindings()
 
     def watch_current_hash(self) -> None:
+        self._show_idle()
         if self.outcome is None:
             return
         from tradeagent.tui.widgets.backtest_report import BacktestReport

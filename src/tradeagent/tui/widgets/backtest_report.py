@@ -20,7 +20,7 @@ from tradeagent.tui.backtest_state import BacktestOutcome
 from tradeagent.tui.strategy_render import Palette
 from tradeagent.tui.widgets.backtest_charts import POINTS, PnlChart
 
-PREVIEW_KEYS = "Enter full results · b re-run · B options"
+PREVIEW_KEYS = "⏎ full results · B options"
 STALE_NOTE = (
     "The draft changed since this backtest: these numbers are for an earlier config. "
     "ctrl+b backtests the current draft."
@@ -72,8 +72,8 @@ class BacktestReport(Vertical):
         yield warnings
         yield Static(STALE_NOTE, id="backtest-stale-note")
         journal = Static(
-            f"Not journalled: {self.outcome.journal_problem} The deploy gate will not see this "
-            "backtest.",
+            f"Not journalled ({(self.outcome.journal_problem or '').rstrip('.')}): the deploy gate "
+            "will not see this backtest.",
             id="backtest-journal",
         )
         journal.display = self.outcome.journal_problem is not None
@@ -86,7 +86,9 @@ class BacktestReport(Vertical):
                     series = result.pnl.downsampled(POINTS)
                     quote = quote_of(result.trading_pair)
                     yield PnlChart(series, "pnl", f"PnL ({quote})", id="backtest-pnl")
-                    yield PnlChart(series, "drawdown", f"Drawdown ({quote})", id="backtest-drawdown")
+                    yield PnlChart(
+                        series, "drawdown", f"Drawdown ({quote})", id="backtest-drawdown"
+                    )
                 else:
                     yield Static(
                         "No executors: the controller never traded in this window.",

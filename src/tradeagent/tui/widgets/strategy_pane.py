@@ -36,6 +36,7 @@ from tradeagent.tui.screens.confirm import ConfirmScreen
 from tradeagent.tui.screens.diff import DiffScreen
 from tradeagent.tui.screens.path_prompt import PathPrompt
 from tradeagent.tui.screens.templates import TemplateScreen
+from tradeagent.tui.widgets.backtest_panel import BacktestPanel
 from tradeagent.tui.widgets.pane import Pane
 
 EMPTY_TEXT = (
@@ -68,7 +69,7 @@ class StrategyPane(Pane):
     StrategyPane .strategy-label { width: 9; text-style: bold; }
     StrategyPane #strategy-money, StrategyPane #strategy-verdicts { width: 1fr; height: auto; }
     StrategyPane #strategy-rule { color: $text-muted; }
-    StrategyPane #backtest-results { height: auto; }
+    StrategyPane #backtest-results { height: auto; margin-bottom: 1; }
     StrategyPane #strategy-editor { display: none; height: 1fr; }
     StrategyPane.-editing #strategy-body { height: auto; max-height: 50%; }
     StrategyPane.-editing #strategy-editor { display: block; }
@@ -92,6 +93,37 @@ class StrategyPane(Pane):
             "t", "templates", "Templates", id="strategy-templates", tooltip="Start from a template"
         ),
         Binding("escape", "finish_edit", "Done", id="strategy-done", tooltip="Stop editing"),
+        # The backtest of the draft (app actions: ctrl+b works from every pane).
+        Binding(
+            "b",
+            "app.backtest",
+            "Backtest",
+            id="strategy-backtest",
+            show=False,
+            tooltip="Backtest the draft",
+        ),
+        Binding(
+            "B",
+            "app.backtest_options",
+            "Backtest options",
+            id="strategy-backtest-options",
+            show=False,
+            tooltip="Period, candle source and mode of the backtest",
+        ),
+        Binding(
+            "enter",
+            "app.backtest_results",
+            "Results",
+            id="strategy-backtest-results",
+            tooltip="The backtest results on a full screen, with the executors",
+        ),
+        Binding(
+            "escape",
+            "app.cancel_backtest",
+            "Cancel backtest",
+            id="strategy-backtest-cancel",
+            tooltip="Stop the backtest that is running",
+        ),
     ]
 
     # The app mirrors `draft` in its own reactive (bindings=True), which refreshes the keys.
@@ -123,10 +155,11 @@ class StrategyPane(Pane):
                 yield Static("Risk", classes="strategy-label")
                 yield Static("", id="strategy-verdicts")
             yield Static("", id="strategy-problems")
+            # Above the YAML: the numbers are read far more often than the text behind them.
+            with Vertical(id="backtest-results"):
+                yield BacktestPanel(id="backtest-panel")
             yield Static("", id="strategy-rule")
             yield Static("", id="strategy-yaml")
-            # Reserved for the backtest results of this draft (mounted by the backtest view).
-            yield Vertical(id="backtest-results")
         # YAML highlighting in the editor needs textual[syntax]; without it the text is plain.
         yield TextArea(
             "",
