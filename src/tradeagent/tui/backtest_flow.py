@@ -193,7 +193,7 @@ def _not_backtestable(draft: Draft | None) -> BacktestStatus:
         "failed",
         "The draft cannot be backtested",
         f"It has {count} problem{'s' if count != 1 else ''} (listed above the YAML).",
-        "Fix them (e edits the YAML), then press ctrl+b again.",
+        f"Fix {'it' if count == 1 else 'them'} (e edits the YAML), then press ctrl+b again.",
     )
 
 

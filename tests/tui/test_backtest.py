@@ -1,0 +1,335 @@
+"""Backtesting the draft from the app: ctrl+b / b, results in the preview and on a full screen,
+the options dialog, stale results, cancel and supersede, failures that lose nothing."""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from backtest_helpers import (
+    backtest,
+    engine_result,
+    panel,
+    shown,
+    silent_server,
+    stop_clocks,
+    template_config,
+    until,
+)
+from strategy_helpers import example, pane, propose, settle
+from textual.widgets import DataTable, Input, Select
+
+from tradeagent.settings import Settings
+from tradeagent.strategy import config_hash
+from tradeagent.tui.app import TradeAgentApp
+from tradeagent.tui.backtest_options import BacktestOptions
+from tradeagent.tui.backtest_render import signed
+from tradeagent.tui.draft import Draft
+from tradeagent.tui.screens.backtest_options import BacktestOptionsScreen
+from tradeagent.tui.screens.backtest_results import LEDGER_ROWS, BacktestResultsScreen
+from tradeagent.tui.widgets.backtest_report import BacktestReport
+
+AppFactory = Callable[..., TradeAgentApp]
+SIZE = (160, 45)
+
+
+def manual(settings: Settings) -> Settings:
+    """Proposals are not backtested on arrival: each test presses the key itself."""
+    return settings.model_copy(
+        update={"ai": settings.ai.model_copy(update={"auto_backtest": False})}
+    )
+
+
+async def test_ctrl_b_backtests_a_template_draft_with_the_engines_numbers(
+    app_factory: AppFactory, settings: Settings
+) -> None:
+    app = app_factory(manual(settings))
+    config = template_config()
+    async with app.run_test(size=SIZE) as pilot:
+        stop_clocks(app)
+        await propose(pilot, config, "template:rsi_style")
+        assert "b runs it: 30 d synthetic · Hummingbot-compatible mode" in shown(
+            app, "#backtest-idle"
+        )
+        await backtest(pilot)
+        outcome = app.backtests.outcome
+        assert outcome is not None
+        direct = engine_result(config)
+        assert outcome.result.summary == direct.summary
+        assert outcome.result.ledger.records() == direct.ledger.records()
+        assert outcome.config_hash == config_hash(config)
+        assert outcome.result.window.source == "synthetic"
+        assert outcome.result.window.end == direct.window.end
+        rule = shown(app, "#backtest-rule")
+        assert rule.startswith("── Backtest · Hummingbot-compatible mode · 30 d synthetic · 0.04 s")
+        s = direct.summary
+        headline = shown(app, "#backtest-headline")
+        assert headline.startswith(f"net {signed(s['net_pnl_quote'])} (")
+        assert f"· {s['total_positions']:,} pos ·" in headline
+        assert f"PF {s['profit_factor']:.2f}" in headline
+        table = shown(app, "#backtest-summary")
+        assert "Hummingbot's: mean/std of the cumulative PnL level" in table
+        assert f"{s['total_executors']:,} · {s['total_positions']:,} with a position" in table
+        for close_type, count in s["close_types"].items():
+            assert f"{close_type} {count:,}" in table
+        assert "synthetic (seed 7) · BTC-USD · 1m" in table
+        assert not app.query_one("#backtest-idle").display
+        assert not app.query_one("#backtest-progress").display
+
+
+async def test_b_in_the_preview_and_realistic_mode_from_the_options_dialog(
+    app_factory: AppFactory, settings: Settings
+) -> None:
+    app = app_factory(manual(settings))
+    config = example("bollinger_v1")
+    async with app.run_test(size=SIZE) as pilot:
+        stop_clocks(app)
+        await propose(pilot, config)
+        await pilot.press("f3")
+        await pilot.press("B")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, BacktestOptionsScreen)
+        dialog.query_one("#bt-mode", Select).value = "realistic"
+        dialog.query_one("#bt-days", Input).value = "7"
+        await pilot.pause()
+        await backtest(pilot, "enter")
+        outcome = app.backtests.outcome
+        assert outcome is not None and outcome.result.mode == "realistic"
+        assert outcome.result.summary == engine_result(config, mode="realistic", days=7).summary
+        rule = shown(app, "#backtest-rule")
+        assert "realistic mode (not comparable with Hummingbot)" in rule
+        assert "7 d synthetic" in rule
+        assert "annualised, from per-row changes" in shown(app, "#backtest-summary")
+        # The options stay for the session: b runs the same again.
+        await backtest(pilot, "b")
+        assert app.backtests.outcome is not outcome
+        assert app.backtests.outcome is not None
+        assert app.backtests.outcome.result.summary == outcome.result.summary
+
+
+async def test_results_go_stale_when_the_draft_changes_and_fresh_when_it_comes_back(
+    app_factory: AppFactory, settings: Settings
+) -> None:
+    app = app_factory(manual(settings))
+    config = example("bollinger_v1")
+    async with app.run_test(size=SIZE) as pilot:
+        stop_clocks(app)
+        await propose(pilot, config)
+        await backtest(pilot)
+        report = app.query_one(BacktestReport)
+        assert not panel(app).stale and not report.has_class("-stale")
+        await propose(pilot, example("bollinger_v1", stop_loss=0.01))
+        assert panel(app).stale
+        assert report.has_class("-stale")
+        assert app.query_one("#backtest-stale-note").display
+        assert "STALE" in shown(app, "#backtest-rule")
+        # Not hidden: the old numbers are still there, marked.
+        assert app.query_one("#backtest-headline").display
+        assert app.backtests.outcome is not None
+        await propose(pilot, config)
+        assert not panel(app).stale
+        assert not app.query_one("#backtest-stale-note").display
+
+
+async def test_ctrl_b_is_greyed_out_without_a_valid_draft(
+    app_factory: AppFactory, settings: Settings
+) -> None:
+    app = app_factory(manual(settings))
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.check_action("backtest", ()) is None
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        assert app.backtests.outcome is None and not app.backtests.running
+        broken = "id: x\ncontroller_name: bollinger_v1\nleverage: 0\n"
+        pane(app).draft = Draft.from_text(broken, "editor")
+        await pilot.pause()
+        assert app.check_action("backtest", ()) is None
+        # Reached anyway (palette, a script): it says why and what to do.
+        app.backtests.start(pane(app).draft)
+        await settle(pilot)
+        status = shown(app, "#backtest-status")
+        assert "The draft cannot be backtested" in status
+        assert "It has 1 problem (listed above the YAML)" in status
+        assert "Fix it (e edits the YAML), then press ctrl+b again" in status
+
+
+async def test_an_unsupported_controller_says_what_runs_and_keeps_earlier_results(
+    app_factory: AppFactory, settings: Settings
+) -> None:
+    app = app_factory(manual(settings))
+    async with app.run_test(size=SIZE) as pilot:
+        stop_clocks(app)
+        await propose(pilot, example("bollinger_v1"))
+        await backtest(pilot)
+        earlier = app.backtests.outcome
+        await propose(pilot, example("grid_strike"))
+        await backtest(pilot)
+        status = shown(app, "#backtest-status")
+        assert "✘ Backtest" in status
+        assert "grid_strike cannot be backtested here yet; supported controllers:" in status
+        assert "Pick a supported controller" in status
+        assert app.backtests.outcome is earlier
+        assert app.query_one(BacktestReport).has_class("-stale")
+        assert pane(app).draft is not None and pane(app).draft.valid
+
+
+async def test_a_bad_candle_file_is_explained_and_the_options_can_be_fixed(
+    app_factory: AppFactory, settings: Settings, tmp_path: Path
+) -> None:
+    bad = tmp_path / "candles.csv.gz"
+    bad.write_bytes(gzip.compress(b"time,price\n1,2\n"))
+    app = app_factory(manual(settings))
+    async with app.run_test(size=SIZE) as pilot:
+        stop_clocks(app)
+        await propose(pilot, example("bollinger_v1"))
+        await pilot.press("f3", "B")
+        await settle(pilot)
+        dialog = app.screen
+        dialog.query_one("#bt-source", Select).value = "file"
+        await pilot.pause()
+        dialog.query_one("#bt-file", Input).value = str(tmp_path / "missing.csv")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog  # refused in the form, what was typed is kept
+        assert "is not a file" in shown(app, "#bt-error")
+        dialog.query_one("#bt-file", Input).value = str(bad)
+        await backtest(pilot, "enter")
+        assert not isinstance(app.screen, BacktestOptionsScreen)
+        status = shown(app, "#backtest-status")
+        assert "✘ Backtest" in status and "file candles.csv.gz" in status
+        assert "Check the file, or choose another with B" in status
+        assert app.backtests.outcome is None
+        assert app.backtests.options.source == "file"
+
+
+async def test_the_options_dialog_names_a_bad_value_and_esc_changes_nothing(
+    app_factory: AppFactory, settings: Settings
+) -> None:
+    app = app_factory(manual(settings))
+    async with app.run_test(size=SIZE) as pilot:
+        before = app.backtests.options
+        await pilot.press("f3", "B")
+        await settle(pilot)
+        dialog = app.screen
+        dialog.query_one("#bt-days", Input).value = "-3"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Days must be more than 0" in shown(app, "#bt-error")
+        dialog.query_one("#bt-days", Input).value = "3"
+        dialog.query_one("#bt-end", Input).value = "2025-02-01"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "End needs a start date" in shown(app, "#bt-error")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.backtests.options == before
+
+
+async def test_a_new_draft_supersedes_a_running_backtest_and_esc_cancels_one(
+    app_factory: AppFactory, settings: Settings
+) -> None:
+    app = app_factory(manual(settings))
+    async with silent_server() as url, app.run_test(size=SIZE) as pilot:
+        stop_clocks(app)
+        app.backtests.hyperliquid_url = url
+        app.backtests.set_options(BacktestOptions(source="hyperliquid"))
+        await propose(pilot, example("bollinger_v1"))
+        await pilot.press("f3", "ctrl+b")
+        await until(pilot, lambda: "fetching hyperliquid candles" in shown(app, "#backtest-status"))
+        assert app.backtests.running
+        assert app.query_one("#backtest-progress").display
+        assert app.work_in_flight() == ["backtest of bb_btc_hl"]
+        await propose(pilot, example("bollinger_v1", stop_loss=0.01))
+        await settle(pilot)
+        assert not app.backtests.running
+        status = shown(app, "#backtest-status")
+        assert "■ Backtest" in status and "Superseded: the draft changed" in status
+        assert app.backtests.outcome is None
+        await pilot.press("ctrl+b")
+        await until(pilot, lambda: app.backtests.running)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not app.backtests.running
+        assert "Cancelled." in shown(app, "#backtest-status")
+        assert app.work_in_flight() == []
+
+
+async def test_enter_opens_the_full_results_with_the_executor_ledger(
+    app_factory: AppFactory, settings: Settings
+) -> None:
+    app = app_factory(manual(settings))
+    config = example("bollinger_v1")
+    async with app.run_test(size=SIZE) as pilot:
+        stop_clocks(app)
+        await propose(pilot, config)
+        await pilot.press("f3")
+        assert app.check_action("backtest_results", ()) is False
+        await backtest(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BacktestResultsScreen)
+        table = screen.query_one("#ledger", DataTable)
+        ledger = engine_result(config).ledger
+        assert table.row_count == min(len(ledger), LEDGER_ROWS)
+        first = ledger.records()[0]
+        assert table.get_row_at(0)[2] == first["side"]
+        assert table.get_row_at(0)[4] == first["close_type"]
+        assert screen.query_one("#ledger-pane").border_title == f"Executors · {len(ledger):,}"
+        assert screen.query_one(BacktestReport).full
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, BacktestResultsScreen)
+
+
+async def test_a_proposal_is_backtested_on_arrival_when_auto_backtest_is_on(
+    app_factory: AppFactory, settings: Settings
+) -> None:
+    assert settings.ai.auto_backtest
+    app = app_factory(settings)
+    config = example("bollinger_v1")
+    async with app.run_test(size=SIZE) as pilot:
+        stop_clocks(app)
+        await propose(pilot, config)
+        await settle(pilot)
+        outcome = app.backtests.outcome
+        assert outcome is not None and outcome.config_hash == config_hash(config)
+    off = app_factory(manual(settings))
+    async with off.run_test(size=SIZE) as pilot:
+        await propose(pilot, config)
+        await settle(pilot)
+        assert off.backtests.outcome is None
+
+
+async def test_palette_lists_the_backtest_entries_that_apply(
+    app_factory: AppFactory, settings: Settings
+) -> None:
+    app = app_factory(manual(settings))
+    async with app.run_test(size=SIZE) as pilot:
+        stop_clocks(app)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Backtest: options…" in titles
+        assert "Backtest: full results" not in titles
+        assert not any(title.startswith("Backtest draft") for title in titles)
+        await propose(pilot, example("bollinger_v1"))
+        await backtest(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Backtest draft (ctrl+b)" in titles
+        assert "Backtest: full results" in titles
+
+
+def test_the_app_starts_without_the_engine_numpy_or_plotext() -> None:
+    probe = (
+        "import sys\n"
+        "import tradeagent.tui.app\n"
+        "heavy = [m for m in ('numpy', 'textual_plotext', 'plotext', 'httpx',\n"
+        "         'tradeagent.backtest', 'tradeagent.desk.backtesting') if m in sys.modules]\n"
+        "print('HEAVY=' + ','.join(heavy))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "HEAVY=\n" in result.stdout, result.stdout
