@@ -85,6 +85,24 @@ def test_realistic_mode_is_labelled_not_comparable(config_file: Path) -> None:
     assert "Not comparable with Hummingbot" in result.output
 
 
+def test_defaults_come_from_the_backtest_settings_and_options_override_them(
+    config_file: Path, clean_env: Path
+) -> None:
+    (clean_env / "config.toml").write_text(
+        '[backtest]\nmode = "realistic"\ndays = 1\nseed = 3\n', encoding="utf-8"
+    )
+    result = invoke(str(config_file))
+    assert result.exit_code == 0, result.output
+    assert "realistic mode" in result.output
+    assert "synthetic (seed 3) · 1m" in result.output
+    assert "1,440 candles" in result.output
+    result = invoke(str(config_file), "--mode", "hummingbot", "--days", "2", "--seed", "5")
+    assert result.exit_code == 0, result.output
+    assert "hummingbot mode" in result.output
+    assert "synthetic (seed 5) · 1m" in result.output
+    assert "2,880 candles" in result.output
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -175,6 +175,10 @@ async def test_an_unsupported_controller_says_what_runs_and_keeps_earlier_result
         assert app.backtests.outcome is earlier
         assert app.query_one(BacktestReport).has_class("-stale")
         assert pane(app).draft is not None and pane(app).draft.valid
+        # Back to the config that ran: the failure was about another one, the results are fresh.
+        await propose(pilot, example("bollinger_v1"))
+        assert not app.query_one("#backtest-status").display
+        assert not app.query_one(BacktestReport).has_class("-stale")
 
 
 async def test_a_bad_candle_file_is_explained_and_the_options_can_be_fixed(

@@ -140,3 +140,21 @@ def test_template_is_private_loads_and_is_not_overwritten(tmp_path: Path) -> Non
         write_template(path)
     write_template(path, force=True)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_backtest_defaults_and_a_bad_source_named_with_its_fix(tmp_path: Path) -> None:
+    section = load_settings().settings.backtest
+    assert (section.days, section.mode, section.source) == (30.0, "hummingbot", "synthetic")
+    assert (section.seed, section.trade_cost, section.resolution) == (7, 0.0006, "1m")
+    path = write(tmp_path / "c.toml", '[backtest]\nsource = "file:/data/btc.csv.gz"\n')
+    assert load_settings(path).settings.backtest.source == "file:/data/btc.csv.gz"
+    path = write(tmp_path / "c.toml", '[backtest]\nsource = "binance"\n')
+    with pytest.raises(SettingsError) as info:
+        load_settings(path)
+    assert "backtest.source" in str(info.value)
+    assert str(path) in str(info.value)
+    os.environ["TRADEAGENT_BACKTEST__MODE"] = "optimistic"
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert "TRADEAGENT_BACKTEST__MODE" in str(info.value)
+    assert "'hummingbot' or 'realistic'" in str(info.value)

@@ -13,6 +13,7 @@ import importlib
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App
 from textual.worker import Worker, WorkerState
 
-from tradeagent.strategy import ControllerConfigBase
+from tradeagent.strategy import ControllerConfigBase, config_hash
 from tradeagent.tui.backtest_options import BacktestOptions
 from tradeagent.tui.backtest_state import BacktestOutcome, BacktestStatus
 from tradeagent.tui.draft import Draft
@@ -104,8 +105,12 @@ class BacktestFlow:
     def draft_changed(self, draft: Draft | None) -> None:
         """Mark older results stale; a run of an older config is superseded, not finished."""
         current = draft.config_hash if draft is not None else None
-        self.panel.plan = self.options.plan
-        self.panel.current_hash = current
+        panel = self.panel
+        panel.plan = self.options.plan
+        panel.current_hash = current
+        status = panel.status
+        if status is not None and status.kind != "running" and status.config_hash != current:
+            panel.status = None  # a failure of another config: its results (if any) say stale
         if self.running and self._running_hash != current:
             self.cancel("Superseded: the draft changed while it ran.")
 
@@ -115,7 +120,8 @@ class BacktestFlow:
         self._cancel_running()
         status = self.panel.status
         title = status.title if status is not None else "Backtest"
-        self.panel.status = BacktestStatus("cancelled", title, reason, RERUN)
+        about = status.config_hash if status is not None else None
+        self.panel.status = BacktestStatus("cancelled", title, reason, RERUN, about)
 
     def set_options(self, options: BacktestOptions) -> None:
         self.options = options
@@ -132,8 +138,10 @@ class BacktestFlow:
         title = f"{config.id} · {options.plan}"
         panel = self.panel
 
+        about = config_hash(config)
+
         def phase(text: str) -> None:
-            panel.status = BacktestStatus("running", title, text)
+            panel.status = BacktestStatus("running", title, text, config_hash=about)
 
         try:
             phase("loading the engine…")
@@ -154,7 +162,7 @@ class BacktestFlow:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            panel.status = _failure(exc, title, config, options)
+            panel.status = replace(_failure(exc, title, config, options), config_hash=about)
             return
         problem = await self._journal(result)
         outcome = BacktestOutcome(

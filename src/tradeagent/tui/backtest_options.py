@@ -7,7 +7,7 @@ the session. Light on purpose: the engine is imported only when a job is built.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -56,9 +56,6 @@ class BacktestOptions:
             trade_cost=section.trade_cost,
             resolution=section.resolution,
         )
-
-    def with_source(self, source: SourceKind, path: Path | None = None) -> BacktestOptions:
-        return replace(self, source=source, path=path if source == "file" else self.path)
 
     @property
     def source_text(self) -> str:
@@ -142,9 +139,12 @@ def options_from_form(
                 f"{label} {value!r} is neither a date (2025-01-31, 2025-01-31T12:00) nor unix "
                 "seconds."
             )
-    number = _number("Days", days, float)
-    if not start and not 0 < number <= 3650:
-        raise OptionsError("Days must be more than 0 and at most 3650.")
+    if start:
+        number = BacktestOptions.days  # not used with a start date; whatever the field holds
+    else:
+        number = _number("Days", days, float)
+        if not 0 < number <= 3650:
+            raise OptionsError("Days must be more than 0 and at most 3650.")
     cost = _number("Trade cost", trade_cost, float)
     if not 0 <= cost < 0.1:
         raise OptionsError("Trade cost is a fraction per fill: 0.0006 = 0.06 %, below 0.1.")

@@ -48,16 +48,14 @@ def mode_label(result: BacktestResult) -> str:
     return f"{head} mode ({tail})" if tail else f"{head} mode"
 
 
-def rule(outcome: BacktestOutcome, *, stale: bool, keys: str = "") -> Text:
-    """``── Backtest · Hummingbot-compatible mode · 30 d synthetic · 0.04 s ── keys``"""
+def rule(outcome: BacktestOutcome, *, stale: bool) -> Text:
+    """``── Backtest · Hummingbot-compatible mode · 30 d synthetic · 0.04 s ──``"""
     text = Text("── Backtest · ")
     if stale:
         text.append("STALE", style="bold reverse")
         text.append(" · ")
     text.append(mode_label(outcome.result), style="bold")
     text.append(f" · {outcome.options.describe()} · {outcome.elapsed_s:.2f} s ──")
-    if keys:
-        text.append(f" {keys}", style="dim")
     return text
 
 

@@ -20,6 +20,8 @@ class BacktestStatus:
     title: str
     detail: str
     hint: str = ""
+    config_hash: str | None = None
+    """The config it is about (None: no valid draft); it goes away once the draft is another."""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from tradeagent.tui.backtest_state import BacktestOutcome
 from tradeagent.tui.strategy_render import Palette
 from tradeagent.tui.widgets.backtest_charts import POINTS, PnlChart
 
-PREVIEW_KEYS = "⏎ full results · B options"
 STALE_NOTE = (
     "The draft changed since this backtest: these numbers are for an earlier config. "
     "ctrl+b backtests the current draft."
@@ -107,4 +106,4 @@ class BacktestReport(Vertical):
         self.query_one("#backtest-rule", Static).update(self._rule())
 
     def _rule(self) -> Text:
-        return render.rule(self.outcome, stale=self.stale, keys="" if self.full else PREVIEW_KEYS)
+        return render.rule(self.outcome, stale=self.stale)
