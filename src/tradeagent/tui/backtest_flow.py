@@ -41,7 +41,7 @@ OPTIONS_HINT = "B (in the preview) changes the period, candle source and mode"
 Recorder = Callable[["BacktestResult"], None]
 """Journals a finished backtest under its config hash (raises on failure)."""
 
-_HEAVY = ("httpx", "tradeagent.desk.backtesting", "textual_plotext")
+_HEAVY = ("httpx", "textual_plotext", "tradeagent.desk.backtesting")
 
 
 def _load_engine() -> Any:
@@ -73,6 +73,8 @@ class BacktestFlow:
         self.timer: Callable[[], float] = time.perf_counter
         self.outcome: BacktestOutcome | None = None
         self._worker: Worker[None] | None = None
+        self._engine: Any = None
+        """``tradeagent.desk.backtesting`` once imported (in a thread, on the first run)."""
         self._running_hash: str | None = None
 
     @property
@@ -144,8 +146,10 @@ class BacktestFlow:
             panel.status = BacktestStatus("running", title, text, config_hash=about)
 
         try:
-            phase("loading the engine…")
-            backtesting = await asyncio.to_thread(_load_engine)
+            if self._engine is None:
+                phase("loading the engine…")
+                self._engine = await asyncio.to_thread(_load_engine)
+            backtesting = self._engine
             import httpx
 
             started = self.timer()  # what the trader waits for on every run, not the import

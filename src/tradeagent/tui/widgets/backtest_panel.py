@@ -48,10 +48,12 @@ class BacktestPanel(Vertical):
     def stale(self) -> bool:
         return self.outcome is not None and self.outcome.stale_for(self.current_hash)
 
-    def watch_status(self) -> None:
+    def watch_status(self, old: BacktestStatus | None, new: BacktestStatus | None) -> None:
         self._show_status()
         self._show_idle()
-        self.app.refresh_bindings()  # cancel and results depend on what runs and what ran
+        if _running(old) != _running(new):
+            # Esc cancels only while it runs. Only then: the footer redraws on every refresh.
+            self.app.refresh_bindings()
 
     def watch_plan(self) -> None:
         self._show_idle()
@@ -84,14 +86,17 @@ class BacktestPanel(Vertical):
             text.append("\n→ " + status.hint)
         line.update(text)
 
-    async def watch_outcome(self, outcome: BacktestOutcome | None) -> None:
+    async def watch_outcome(
+        self, old: BacktestOutcome | None, outcome: BacktestOutcome | None
+    ) -> None:
         from tradeagent.tui.widgets.backtest_report import BacktestReport
 
         await self.query(BacktestReport).remove()
         if outcome is not None:
             await self.mount(BacktestReport(outcome, stale=self.stale, id="backtest-report"))
         self._show_idle()
-        self.app.refresh_bindings()
+        if (old is None) != (outcome is None):
+            self.app.refresh_bindings()  # Enter opens the results once there are some
 
     def watch_current_hash(self) -> None:
         self._show_idle()
@@ -101,3 +106,7 @@ class BacktestPanel(Vertical):
 
         for report in self.query(BacktestReport):
             report.stale = self.stale
+
+
+def _running(status: BacktestStatus | None) -> bool:
+    return status is not None and status.kind == "running"
