@@ -190,9 +190,7 @@ def block_events(index: int, block: Block, *, close: bool = True) -> list[Event]
         for d in delta_events
     )
     if close:
-        events.append(
-            Event("content_block_stop", {"type": "content_block_stop", "index": index})
-        )
+        events.append(Event("content_block_stop", {"type": "content_block_stop", "index": index}))
     return events
 
 
@@ -234,9 +232,7 @@ def reply(
     items.extend(then)
     if complete and not then:
         if stop_reason is None:
-            stop_reason = (
-                "tool_use" if any(isinstance(b, ToolCall) for b in blocks) else "end_turn"
-            )
+            stop_reason = "tool_use" if any(isinstance(b, ToolCall) for b in blocks) else "end_turn"
         if output_tokens is None:
             output_tokens = max(1, sum(len(b.text) // 4 for b in blocks if isinstance(b, Text)))
         items.append(
@@ -268,7 +264,11 @@ def token_stream(tokens: Sequence[str]) -> StreamReply:
         message_start(),
         Event(
             "content_block_start",
-            {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+            {
+                "type": "content_block_start",
+                "index": 0,
+                "content_block": {"type": "text", "text": ""},
+            },
         ),
     ]
     items.extend(

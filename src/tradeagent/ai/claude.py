@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from contextlib import AsyncExitStack
 from typing import Any
 
@@ -35,11 +35,12 @@ from tradeagent.ai.events import (
 )
 from tradeagent.ai.tools import ToolBox
 from tradeagent.ai.usage import Usage
+from tradeagent.strategy import ControllerConfigBase
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 MAX_TOOL_ROUNDS = 8
 OPEN_RETRY_CAP_S = 8.0
-"""Automatic retries only when the server asks to wait at most this long; else the trader decides."""
+"""Retry by ourselves only when asked to wait at most this long; else the trader decides."""
 
 _RETRY_OPEN = (
     anthropic.RateLimitError,
@@ -142,8 +143,8 @@ class ClaudeAssistant:
 
     # ------------------------------------------------------------------ reply
     async def reply(
-        self, history: Sequence[Turn], prompt: str, *, draft: Any | None = None
-    ) -> AsyncIterator[AssistantEvent]:
+        self, history: Sequence[Turn], prompt: str, *, draft: ControllerConfigBase | None = None
+    ) -> AsyncGenerator[AssistantEvent, None]:
         """Stream one reply to ``prompt``. Cancel the iteration to cut it."""
         if not self._api_key:
             yield failures.no_key()
@@ -208,9 +209,12 @@ class ClaudeAssistant:
                 if block.type != "tool_use":
                     continue
                 yield ToolActivity(block.id, self.toolbox.start_line(block.name, block.input))
-                outcome = await self.toolbox.run(block.name, block.input, attempt=rejected + 1)
+                outcome = await self.toolbox.run(
+                    block.name, block.input, attempt=rejected + 1, draft=draft
+                )
                 yield ToolActivity(block.id, outcome.line, finished=True, ok=not outcome.is_error)
                 if outcome.proposal is not None:
+                    draft = outcome.proposal.config
                     yield outcome.proposal
                 if outcome.problems is not None:
                     rejected += 1
@@ -229,7 +233,9 @@ class ClaudeAssistant:
             messages.append({"role": "user", "content": results})
         yield failures.tool_loop(MAX_TOOL_ROUNDS)
 
-    async def _stream_once(self, messages: list[Any]) -> AsyncIterator[AssistantEvent | _Final]:
+    async def _stream_once(
+        self, messages: list[Any]
+    ) -> AsyncGenerator[AssistantEvent | _Final, None]:
         """One request: stream events out, then the final message (or one Failed)."""
         tool_json: dict[int, list[str]] = {}
         tool_names: dict[int, str] = {}
@@ -296,10 +302,10 @@ class ClaudeAssistant:
         if isinstance(exc, anthropic.APITimeoutError):
             return None  # it already waited a whole timeout
         if isinstance(exc, anthropic.APIStatusError):
-            asked = failures.retry_after(exc)
+            asked: float | None = failures.retry_after(exc)
             if asked is not None:
                 return asked if asked <= OPEN_RETRY_CAP_S else None
-        return self.retry_backoff_s * (2**attempt)
+        return self.retry_backoff_s * 2.0**attempt
 
 
 class _Final:

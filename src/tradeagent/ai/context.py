@@ -37,9 +37,12 @@ def secret_in_text(text: str) -> str | None:
             return what
     words = text.split()
     # A seed phrase is 12-24 short lowercase words and nothing else.
-    if 12 <= len(words) <= 24 and all(w.isalpha() and w.islower() for w in words):
-        if len(set(words)) == len(words) and all(3 <= len(w) <= 8 for w in words):
-            return SEED_PHRASE
+    if (
+        12 <= len(words) <= 24
+        and len(set(words)) == len(words)
+        and all(w.isalpha() and w.islower() and 3 <= len(w) <= 8 for w in words)
+    ):
+        return SEED_PHRASE
     return None
 
 

@@ -83,7 +83,7 @@ def from_exception(exc: BaseException, *, base_url: str, read_timeout: float) ->
     if isinstance(exc, anthropic.APITimeoutError | httpx2.TimeoutException):
         return Failed(
             "timeout",
-            f"Anthropic sent nothing for {read_timeout:.0f} s, so the reply was abandoned. "
+            f"Anthropic sent nothing for {read_timeout:g} s, so the reply was abandoned. "
             f"What arrived is kept.",
         )
     if isinstance(exc, anthropic.APIConnectionError):
@@ -95,7 +95,7 @@ def from_exception(exc: BaseException, *, base_url: str, read_timeout: float) ->
     if isinstance(exc, httpx2.TransportError):
         return Failed(
             "dropped",
-            f"The connection to Anthropic dropped mid-reply. What arrived is kept.",
+            "The connection to Anthropic dropped mid-reply. What arrived is kept.",
         )
     return Failed(
         "unexpected",
@@ -129,7 +129,7 @@ def _api_message(exc: anthropic.APIStatusError) -> str:
 def incomplete() -> Failed:
     return Failed(
         "incomplete",
-        f"The reply stream closed before it finished. What arrived is kept.",
+        "The reply stream closed before it finished. What arrived is kept.",
     )
 
 
@@ -153,8 +153,8 @@ def refusal(category: str | None) -> Failed:
 def max_tokens(limit: int) -> Failed:
     return Failed(
         "max_tokens",
-        f"The reply hit the output limit (ai.max_tokens = {limit}) and stopped. Raise ai.max_tokens "
-        f"or ask for something shorter.",
+        f"The reply hit the output limit (ai.max_tokens = {limit}) and stopped. Raise "
+        "ai.max_tokens or ask for something shorter.",
     )
 
 

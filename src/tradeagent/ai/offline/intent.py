@@ -9,9 +9,12 @@ can find; anything it cannot find stays None. Later turns refine earlier ones wi
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal, InvalidOperation
-from typing import Literal
+from typing import Literal, TypeVar
+
+T = TypeVar("T", bound=str)
 
 RiskLevel = Literal["low", "medium", "high"]
 MarketType = Literal["perp", "spot"]
@@ -190,7 +193,7 @@ def parse_intent(text: str) -> Intent:
     return Intent(**found)  # type: ignore[arg-type]
 
 
-def _first(table: list[tuple[str, str]], low: str) -> str | None:
+def _first(table: Sequence[tuple[str, T]], low: str) -> T | None:
     for pattern, value in table:
         if re.search(pattern, low):
             return value
@@ -312,9 +315,7 @@ def _time_limit(low: str) -> int | None:
 
 
 def _price_range(low: str) -> tuple[Decimal, Decimal] | None:
-    match = re.search(
-        rf"(?:between|from|range)\s+\$?\s*{_NUM}\s*(?:and|to|-)\s*\$?\s*{_NUM}", low
-    )
+    match = re.search(rf"(?:between|from|range)\s+\$?\s*{_NUM}\s*(?:and|to|-)\s*\$?\s*{_NUM}", low)
     if not match:
         return None
     low_price = _number(match.group(1), match.group(2))

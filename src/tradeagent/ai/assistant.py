@@ -1,0 +1,24 @@
+"""What the chat pane and ``tradeagent ask`` need from an assistant, Claude or offline."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Sequence
+from typing import Protocol
+
+from tradeagent.ai.conversation import Turn
+from tradeagent.ai.events import AssistantEvent
+from tradeagent.strategy import ControllerConfigBase
+
+
+class Assistant(Protocol):
+    @property
+    def label(self) -> str:
+        """What answers: the model id, or "offline assistant"."""
+
+    def reply(
+        self, history: Sequence[Turn], prompt: str, *, draft: ControllerConfigBase | None = None
+    ) -> AsyncGenerator[AssistantEvent, None]:
+        """Stream the reply to ``prompt`` after ``history``. Close the generator to cut it."""
+
+    async def aclose(self) -> None:
+        """Release connections."""
