@@ -1,0 +1,264 @@
+"""The chat pane in the real app, talking to Claude through the fake Messages API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.message import Message
+from textual.widgets import Input, Markdown, Static
+
+from fakes.anthropic_server import (
+    ErrorReply,
+    FakeAnthropicServer,
+    Pause,
+    Text,
+    ToolCall,
+    reply,
+)
+from tradeagent.ai.claude import ClaudeAssistant
+from tradeagent.ai.conversation import Conversation, Turn
+from tradeagent.ai.tools import ToolBox
+from tradeagent.desk.journal import Journal, journal_path
+from tradeagent.settings import Settings
+from tradeagent.tui.app import TradeAgentApp, make_app
+from tradeagent.tui.chat_store import ChatStore
+from tradeagent.tui.messages import StrategyProposed
+from tradeagent.tui.widgets.chat_pane import ChatPane
+from tradeagent.tui.widgets.chat_turn import TurnView
+
+CONFIG = {
+    "id": "btc_bb",
+    "controller_name": "bollinger_v1",
+    "connector_name": "hyperliquid_perpetual",
+    "trading_pair": "BTC-USD",
+    "total_amount_quote": 500,
+    "leverage": 1,
+    "stop_loss": 0.02,
+}
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeAnthropicServer]:
+    async with FakeAnthropicServer() as server:
+        yield server
+
+
+class Harness:
+    def __init__(self, settings: Settings, fake: FakeAnthropicServer, home: Path) -> None:
+        self.settings = settings
+        self.fake = fake
+        self.home = home
+        self.messages: list[Message] = []
+
+    def app(self) -> TradeAgentApp:
+        assistant = ClaudeAssistant(
+            api_key="sk-ant-test",
+            model="claude-sonnet-5-5",
+            max_tokens=2000,
+            effort="low",
+            toolbox=ToolBox(),
+            base_url=self.fake.url,
+            open_retries=0,
+        )
+        journal = Journal(journal_path(self.home), server="sim", mode="SIM")
+        return make_app(self.settings, assistant=assistant, journal=journal)
+
+
+@pytest.fixture
+def harness(settings: Settings, fake: FakeAnthropicServer, tmp_path: Path) -> Harness:
+    return Harness(settings, fake, tmp_path)
+
+
+def turns(app: TradeAgentApp) -> list[TurnView]:
+    return list(app.query(TurnView))
+
+
+def reply_text(view: TurnView) -> str:
+    return "".join(md.source for md in view.query(Markdown))
+
+
+def outcome(view: TurnView) -> str:
+    return str(view.query(".chat-meta").last(Static).render())
+
+
+async def send(pilot: Any, text: str) -> None:
+    app = pilot.app
+    app.query_one("#prompt", Input).value = text
+    await pilot.press("enter")
+
+
+async def finish(pilot: Any) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_a_prompt_streams_a_reply_and_the_proposal_goes_up_as_the_draft(
+    harness: Harness,
+) -> None:
+    harness.fake.script(
+        reply(
+            Text("Here is a mean-reversion plan."), ToolCall("propose_strategy", {"config": CONFIG})
+        ),
+        reply(Text("It is in the preview.")),
+    )
+    app = harness.app()
+    async with app.run_test(size=(160, 45), message_hook=harness.messages.append) as pilot:
+        await send(pilot, "mean reversion on BTC perp, $500, 2% stop")
+        await finish(pilot)
+        (view,) = turns(app)
+        assert "mean reversion on BTC perp" in str(view.query(".chat-user").first(Static).render())
+        assert reply_text(view) == "Here is a mean-reversion plan.It is in the preview."
+        tool_lines = [str(s.render()) for s in view.query(".chat-tool").results(Static)]
+        assert tool_lines == [
+            "✎ proposal ready in the preview: bollinger_v1 · BTC-USD · hyperliquid_perpetual"
+        ]
+        # Segments keep the order things happened in: text, tool line, text.
+        kinds = [
+            "md" if isinstance(w, Markdown) else "tool"
+            for w in view.children
+            if isinstance(w, Markdown) or w.has_class("chat-tool")
+        ]
+        assert kinds == ["md", "tool", "md"]
+        # One message (the hook sees it at each node it bubbles through).
+        proposed = list(
+            {id(m): m for m in harness.messages if isinstance(m, StrategyProposed)}.values()
+        )
+        assert len(proposed) == 1
+        assert proposed[0].config.id == "btc_bb"
+        assert proposed[0].source == "claude-sonnet-5-5"
+        assert "$" in outcome(view)  # usage and cost, unobtrusively
+        chat = app.query_one(ChatPane)
+        assert not chat.streaming
+        assert "claude-sonnet-5-5 · $" in str(chat.border_subtitle)
+
+
+async def test_escape_cuts_the_reply_at_once_and_keeps_what_arrived(harness: Harness) -> None:
+    harness.fake.script(reply(Text("The first half"), complete=False, then=[Pause(60)]))
+    app = harness.app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        chat = app.query_one(ChatPane)
+        await send(pilot, "explain grids")
+        while "The first half" not in reply_text(turns(app)[0]):
+            await pilot.pause(0.02)
+        assert chat.streaming
+        # The prompt is locked while streaming: typing ahead is fine, sending is not.
+        await send(pilot, "another question")
+        assert app.query_one("#prompt", Input).value == "another question"
+        assert len(harness.fake.messages_requests) == 1
+        await pilot.press("escape")
+        await finish(pilot)
+        assert not chat.streaming
+        (view,) = turns(app)
+        assert reply_text(view) == "The first half"
+        assert "stopped here" in outcome(view)
+        assert chat.conversation.turns[0].status == "cut"
+    entries = Journal(journal_path(harness.home), server="sim", mode="SIM").entries(
+        kind="chat.reply"
+    )
+    assert entries[-1].payload["status"] == "cut"
+    assert entries[-1].payload["reply"] == "The first half"
+
+
+async def test_a_failure_is_explained_and_f5_retries_it(harness: Harness) -> None:
+    harness.fake.script(
+        ErrorReply(529, "overloaded_error", "Overloaded"),
+        reply(Text("Back in business.")),
+    )
+    app = harness.app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await send(pilot, "supertrend on SOL")
+        await finish(pilot)
+        (view,) = turns(app)
+        assert "overloaded" in outcome(view) and "F5 retries" in outcome(view)
+        await pilot.press("f5")
+        await finish(pilot)
+        (view,) = turns(app)
+        assert reply_text(view) == "Back in business."
+        assert app.query_one(ChatPane).conversation.turns[0].status == "done"
+    bodies = [r.json() for r in harness.fake.messages_requests]
+    assert [b["messages"][-1]["content"][1]["text"] for b in bodies] == ["supertrend on SOL"] * 2
+
+
+async def test_the_conversation_is_there_after_a_restart(harness: Harness) -> None:
+    harness.fake.script(reply(Text("Grids buy low and sell high in a range.")))
+    app = harness.app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await send(pilot, "what is a grid?")
+        await finish(pilot)
+    app = harness.app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        (view,) = turns(app)
+        assert reply_text(view) == "Grids buy low and sell high in a range."
+        assert not app.query_one(".chat-hint").display
+        # It goes on from there: the earlier turn is history for the next request.
+        harness.fake.script(reply(Text("Sure.")))
+        await send(pilot, "and on ETH?")
+        await finish(pilot)
+    history = harness.fake.messages_requests[-1].json()["messages"]
+    assert history[0]["content"] == "what is a grid?"
+    assert history[1]["content"] == "Grids buy low and sell high in a range."
+
+
+async def test_a_reply_cut_by_a_crash_comes_back_interrupted_and_retryable(
+    harness: Harness,
+) -> None:
+    store = ChatStore(Journal(journal_path(harness.home), server="sim", mode="SIM"))
+    conversation = Conversation()
+    conversation.turns.append(Turn("pmm on ETH"))
+    store.prompt(conversation, 0, "claude-sonnet-5-5")
+    conversation.turns[0].reply = "Pure market making quotes"
+    store.partial(conversation, 0)
+    # ...and the process died.
+    harness.fake.script(reply(Text("Pure market making quotes both sides.")))
+    app = harness.app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        (view,) = turns(app)
+        assert reply_text(view) == "Pure market making quotes"
+        assert "interrupted" in outcome(view)
+        await pilot.press("f5")
+        await finish(pilot)
+        (view,) = turns(app)
+        assert reply_text(view) == "Pure market making quotes both sides."
+
+
+async def test_ctrl_n_starts_a_new_conversation_and_the_palette_reopens_the_old_one(
+    harness: Harness,
+) -> None:
+    harness.fake.script(reply(Text("First answer.")))
+    app = harness.app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await send(pilot, "first conversation")
+        await finish(pilot)
+        first_id = app.query_one(ChatPane).conversation.id
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert turns(app) == []
+        assert app.query_one(".chat-hint").display
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"first conv")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        chat = app.query_one(ChatPane)
+        assert chat.conversation.id == first_id
+        (view,) = turns(app)
+        assert reply_text(view) == "First answer."
+
+
+async def test_a_pasted_secret_is_never_sent(harness: Harness) -> None:
+    app = harness.app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        secret = "use my key 0x" + "4f" * 32
+        await send(pilot, secret)
+        await pilot.pause()
+        assert harness.fake.requests == []
+        assert turns(app) == []
+        assert app.query_one("#prompt", Input).value == secret
+    journal = Journal(journal_path(harness.home), server="sim", mode="SIM")
+    assert journal.entries(kind_prefix="chat.") == []
