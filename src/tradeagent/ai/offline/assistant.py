@@ -88,9 +88,8 @@ def answer(
     if wanted.base is None:
         missing.append("**which market**: a pair such as `BTC-USD`, or just `ETH`")
     if missing:
-        return "To build a draft I still need " + " and ".join(
-            missing
-        ) + ".\n\n" + ENABLE_CLAUDE, None
+        need = "To build a draft I still need " + " and ".join(missing) + "."
+        return need + "\n\n" + ENABLE_CLAUDE, None
     assert template is not None
     return _build(template, wanted)
 

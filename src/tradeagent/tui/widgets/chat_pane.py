@@ -59,7 +59,7 @@ class ChatPane(Pane):
         *,
         assistant: Assistant | None = None,
         store: ChatStore | None = None,
-        id: str | None = None,
+        id: str | None = None,  # noqa: A002 (Textual's name)
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
