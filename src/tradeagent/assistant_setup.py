@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from tradeagent.ai.assistant import Assistant
 from tradeagent.ai.context import DeskSources
+from tradeagent.ai.lazy import LazyAssistant
 from tradeagent.settings import Settings
 
 
@@ -18,15 +19,21 @@ def build_assistant(settings: Settings, *, sources: DeskSources | None = None) -
         from tradeagent.ai.offline.assistant import OfflineAssistant
 
         return OfflineAssistant()
-    from tradeagent.ai.claude import ClaudeAssistant
-    from tradeagent.ai.tools import ToolBox
+    settings_ai = settings.ai
 
-    return ClaudeAssistant(
-        api_key=key,
-        model=settings.ai.model,
-        max_tokens=settings.ai.max_tokens,
-        effort=settings.ai.effort,
-        base_url=settings.ai.base_url,
-        max_repair_attempts=settings.ai.max_repair_attempts,
-        toolbox=ToolBox(sources=sources),
-    )
+    def build_claude() -> Assistant:
+        # Imported here, on a worker thread: the SDK is slow to import.
+        from tradeagent.ai.claude import ClaudeAssistant
+        from tradeagent.ai.tools import ToolBox
+
+        return ClaudeAssistant(
+            api_key=key,
+            model=settings_ai.model,
+            max_tokens=settings_ai.max_tokens,
+            effort=settings_ai.effort,
+            base_url=settings_ai.base_url,
+            max_repair_attempts=settings_ai.max_repair_attempts,
+            toolbox=ToolBox(sources=sources),
+        )
+
+    return LazyAssistant(build_claude, settings_ai.model)

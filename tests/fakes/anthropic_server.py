@@ -9,9 +9,15 @@ behave like the real thing: :class:`Reset` aborts the socket mid-body (the clien
 error), :class:`Hang` stops sending (the client's read timeout fires), and a stream built with
 ``complete=False`` ends cleanly without ``message_delta``/``message_stop``.
 
-Use it in the test's own loop (``async with FakeAnthropicServer(...) as server``) or, when the
-client's loop must not share time with the server (the bench), on a thread
-(``with FakeAnthropicServer(...).in_thread() as server``).
+Use it in the test's own loop (``async with FakeAnthropicServer(...) as server``), on a thread
+(``with FakeAnthropicServer(...).in_thread() as server``) when the client runs its own loop, or
+as a separate process that streams a token file to every request (the bench, so the server
+takes no CPU or GIL from the client it measures)::
+
+    python tests/fakes/anthropic_server.py --tokens-file tokens.json   # prints its URL
+
+``GET /_stats`` answers ``{"requests": N, "last_byte_sent_at": T}`` (``time.monotonic()``,
+comparable between processes on Linux).
 """
 
 from __future__ import annotations
@@ -322,7 +328,7 @@ class FakeAnthropicServer:
         self._tasks: set[asyncio.Task[None]] = set()
         self.port = 0
         self.last_byte_sent_at: float | None = None
-        """``time.perf_counter()`` when the last body byte of a stream was written."""
+        """``time.monotonic()`` when the last body byte of a stream was written."""
 
     @property
     def url(self) -> str:
@@ -417,6 +423,12 @@ class FakeAnthropicServer:
         return RecordedRequest(parts[0], parts[1], headers, body)
 
     def _next_reply(self, request: RecordedRequest) -> Reply:
+        if request.path == "/_stats":
+            sent = {
+                "requests": len(self.messages_requests),
+                "last_byte_sent_at": self.last_byte_sent_at,
+            }
+            return JsonReply(200, sent)
         if not request.path.startswith("/v1/messages"):
             return ErrorReply(404, "not_found_error", f"fake: no route {request.path}")
         if request.path.startswith("/v1/messages/count_tokens"):
@@ -473,7 +485,7 @@ class FakeAnthropicServer:
             await writer.drain()
         writer.write(b"0\r\n\r\n")
         await writer.drain()
-        self.last_byte_sent_at = time.perf_counter()
+        self.last_byte_sent_at = time.monotonic()
 
 
 _REASONS = {
@@ -492,3 +504,28 @@ def _head(status: int, headers: dict[str, str]) -> bytes:
     lines = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Status')}"]
     lines += [f"{name}: {value}" for name, value in headers.items()]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+def main() -> None:
+    """Serve a token file to every request until killed; print the URL first."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--tokens-file", required=True, help="JSON list of text deltas")
+    args = parser.parse_args()
+    with open(args.tokens_file, encoding="utf-8") as handle:
+        tokens = json.load(handle)
+    server = FakeAnthropicServer(responder=lambda request: token_stream(tokens))
+
+    async def serve() -> None:
+        await server.start()
+        print(server.url, flush=True)
+        sys.stdout.close()
+        await asyncio.Event().wait()
+
+    asyncio.run(serve())
+
+
+if __name__ == "__main__":
+    main()

@@ -20,5 +20,9 @@ class Assistant(Protocol):
     ) -> AsyncGenerator[AssistantEvent, None]:
         """Stream the reply to ``prompt`` after ``history``. Close the generator to cut it."""
 
+    async def prepare(self) -> None:
+        """Load and build what the first reply needs (SDK, client, tool schemas), off the
+        event loop. Optional: ``reply`` does it too; the app calls it early to hide the wait."""
+
     async def aclose(self) -> None:
         """Release connections."""

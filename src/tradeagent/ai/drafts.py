@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import anthropic
 from pydantic import TypeAdapter
 
 from tradeagent.strategy import (
@@ -27,6 +26,8 @@ def config_schema() -> dict[str, Any]:
     Constraints the API cannot enforce (bounds, defaults) become description text; validation
     by :func:`check` enforces them for real. Titles are dropped: they only cost tokens.
     """
+    import anthropic  # heavy (seconds on a busy box): only when a request is first built
+
     schema = TypeAdapter(ControllerConfig).json_schema()
     schema.pop("discriminator", None)
     stripped: dict[str, Any] = _without_titles(anthropic.transform_schema(schema))

@@ -40,6 +40,9 @@ class OfflineAssistant:
 
     label = LABEL
 
+    async def prepare(self) -> None:
+        """Nothing to load."""
+
     async def aclose(self) -> None:
         """Nothing to release."""
 

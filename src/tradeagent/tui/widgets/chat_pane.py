@@ -9,6 +9,7 @@ proposal is posted up as :class:`StrategyProposed`; the app turns it into the dr
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 from collections.abc import Callable
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 PARTIAL_EVERY_S = 1.0
+IDLE_GC_AFTER_S = 0.5
 """How often the text of a streaming reply is journalled."""
 HINT = (
     "Describe a strategy in plain words, e.g. "
@@ -80,6 +82,11 @@ class ChatPane(Pane):
 
     @on(events.Mount)
     async def _restore_latest(self) -> None:
+        if self.assistant is not None:
+            # Warm the assistant up (SDK import, client, schemas) while the trader reads.
+            self.run_worker(
+                self.assistant.prepare(), group="assistant-prepare", exit_on_error=False
+            )
         if self.store is not None:
             latest = self._journal(lambda store: store.latest())
             if latest is not None:
@@ -173,6 +180,8 @@ class ChatPane(Pane):
                     if time.monotonic() - saved_at >= PARTIAL_EVERY_S:
                         saved_at = time.monotonic()
                         self._journal(lambda store: store.partial(conversation, index))
+                    # Buffered events arrive without any real wait: let the screen breathe.
+                    await asyncio.sleep(0)
         except asyncio.CancelledError:
             turn.cut()
             raise
@@ -188,12 +197,14 @@ class ChatPane(Pane):
             )
         finally:
             turn.cut()  # no-op unless it ended without a Finished or Failed
-            await view.close()
+            view.close()
             view.show_outcome(self._retry_key())
             self._journal(lambda store: store.reply(conversation, index))
             self.streaming = False
             self.query_one("#prompt", Input).placeholder = "ask anything · Enter send · Esc stop"
             self._update_subtitle()
+            # The app defers full GC passes (see tui.app._tune_gc): run one now, while idle.
+            self.set_timer(IDLE_GC_AFTER_S, gc.collect)
 
     def _draft(self) -> ControllerConfigBase | None:
         draft = getattr(self.app, "draft", None)

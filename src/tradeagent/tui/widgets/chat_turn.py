@@ -1,8 +1,7 @@
 """One turn of the chat on screen: the prompt, the reply streamed as Markdown, tool lines, outcome.
 
-Text streams through ``Markdown.get_stream`` (it coalesces fragments that arrive faster than the
-screen updates). A tool line between two stretches of text closes the current Markdown segment,
-so the order on screen is the order things happened.
+A tool line between two stretches of text ends the current reply segment, so the order on
+screen is the order things happened.
 """
 
 from __future__ import annotations
@@ -10,8 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Markdown, Static
-from textual.widgets.markdown import MarkdownStream
+from textual.widgets import Static
 
 from tradeagent.ai.conversation import Turn
 from tradeagent.ai.events import (
@@ -22,6 +20,7 @@ from tradeagent.ai.events import (
     TextDelta,
     ToolActivity,
 )
+from tradeagent.tui.widgets.reply_markdown import ReplyMarkdown
 
 _OUTCOME = {
     "cut": "✂ stopped here; what arrived is kept",
@@ -33,7 +32,6 @@ class TurnView(Vertical):
     DEFAULT_CSS = """
     TurnView { height: auto; margin-bottom: 1; }
     TurnView .chat-user { color: $text; text-style: bold; }
-    TurnView .chat-reply { margin: 0; padding: 0; }
     TurnView .chat-tool { color: $text-muted; padding-left: 2; }
     TurnView .chat-tool.-failed { color: $warning; }
     TurnView .chat-status { color: $text-muted; text-style: italic; }
@@ -44,7 +42,7 @@ class TurnView(Vertical):
     def __init__(self, turn: Turn) -> None:
         super().__init__(classes="chat-turn")
         self.turn = turn
-        self._stream: MarkdownStream | None = None
+        self._segment: ReplyMarkdown | None = None
         self._tools: dict[str, Static] = {}
         self._status = Static("", classes="chat-status")
         self._outcome = Static("", classes="chat-meta")
@@ -58,7 +56,7 @@ class TurnView(Vertical):
             for line in self.turn.activity:
                 yield Static(Text(line), classes="chat-tool")
             if self.turn.reply:
-                yield Markdown(self.turn.reply, classes="chat-reply")
+                yield ReplyMarkdown(self.turn.reply, classes="chat-reply")
         yield self._status
         yield self._outcome
 
@@ -67,19 +65,23 @@ class TurnView(Vertical):
         if self.turn.finished:
             self.show_outcome(retry_key=None)
 
+    @property
+    def reply_source(self) -> str:
+        """The reply text on screen, segment after segment."""
+        return "".join(segment.source for segment in self.query(ReplyMarkdown))
+
     # ------------------------------------------------------------ streaming
     async def show(self, event: AssistantEvent) -> None:
         if isinstance(event, TextDelta):
             self._set_status(None)
-            if self._stream is None:
-                segment = Markdown(classes="chat-reply")
-                await self.mount(segment, before=self._status)
-                self._stream = Markdown.get_stream(segment)
-            await self._stream.write(event.text)
+            if self._segment is None:
+                self._segment = ReplyMarkdown(classes="chat-reply")
+                await self.mount(self._segment, before=self._status)
+            self._segment.append(event.text)
         elif isinstance(event, Status):
             self._set_status(event.text)
         elif isinstance(event, ToolActivity):
-            await self._close_segment()
+            self._end_segment()
             line = self._tools.get(event.call_id)
             if line is None:
                 line = Static(Text(event.line), classes="chat-tool")
@@ -88,24 +90,21 @@ class TurnView(Vertical):
             else:
                 line.update(Text(event.line))
             line.set_class(event.finished and not event.ok, "-failed")
-            self._set_status(None if event.finished else "")
+            self._set_status(None)
         elif isinstance(event, Failed | Finished):
             self._set_status(None)
 
-    async def close(self) -> None:
-        """The reply ended (any way): flush the stream."""
+    def close(self) -> None:
+        """The reply ended (any way): show every last token."""
         self._set_status(None)
-        await self._close_segment()
+        self._end_segment()
 
-    async def _close_segment(self) -> None:
-        if self._stream is not None:
-            stream, self._stream = self._stream, None
-            await stream.stop()
+    def _end_segment(self) -> None:
+        if self._segment is not None:
+            self._segment.flush()
+            self._segment = None
 
     def _set_status(self, text: str | None) -> None:
-        if text is None:
-            self._status.display = False
-            return
         if text:
             self._status.update(Text(text))
         self._status.display = bool(text)

@@ -1,0 +1,181 @@
+"""Chat streaming budget: 5,000 tokens, as fast as the fake Messages API can send them, into the
+real chat pane of the headless app. Budget: event-loop lag ≤ 20 ms max.
+
+The fake server runs in its own process (as the real API would be elsewhere), so it takes no
+CPU time or GIL from the app being measured. Reports the maximum and p99 event-loop lag while
+the reply streams, and the time from the last byte the server sent to the last token painted.
+
+    .venv/bin/python bench/chat_stream.py [--tokens 5000] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER = ROOT / "tests" / "fakes" / "anthropic_server.py"
+
+from tradeagent.ai.claude import ClaudeAssistant  # noqa: E402
+from tradeagent.ai.tools import ToolBox  # noqa: E402
+from tradeagent.desk.journal import Journal, journal_path  # noqa: E402
+from tradeagent.settings import load_settings  # noqa: E402
+from tradeagent.tui.app import make_app  # noqa: E402
+from tradeagent.tui.widgets.chat_turn import TurnView  # noqa: E402
+
+BUDGET_MS = 20.0
+TICK_S = 0.002
+WORDS = [
+    "the",
+    "stop",
+    "sits",
+    "below",
+    "the",
+    "lower",
+    "band",
+    "so",
+    "a",
+    "failed",
+    "reversion",
+    "exits",
+    "quickly",
+    "while",
+    "winners",
+    "run",
+    "to",
+    "the",
+    "take",
+    "profit;",
+    "spreads",
+    "widen",
+    "with",
+    "volatility",
+    "and",
+    "the",
+    "grid",
+    "keeps",
+    "inventory",
+    "small",
+]
+
+
+def tokens(count: int) -> list[str]:
+    """Markdown like a long answer: headings, paragraphs, bullet lists, bold words."""
+    out: list[str] = []
+    for i in range(count):
+        word = WORDS[i % len(WORDS)]
+        if i % 97 == 0:
+            out.append("\n\n## Step " + str(i // 97 + 1) + "\n\n")
+        elif i % 41 == 0:
+            out.append("\n- **" + word + "**")
+        elif i % 53 == 0:
+            out.append(".\n\n" + word.capitalize())
+        else:
+            out.append(" " + word)
+    return out
+
+
+class ServerProcess:
+    """The fake Messages API in a child process, streaming ``stream`` to every request."""
+
+    def __init__(self, stream: list[str], folder: Path) -> None:
+        token_file = folder / "tokens.json"
+        token_file.write_text(json.dumps(stream))
+        self.process = subprocess.Popen(
+            [sys.executable, str(SERVER), "--tokens-file", str(token_file)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        self.url = self.process.stdout.readline().strip()
+
+    def last_byte_sent_at(self) -> float:
+        with urllib.request.urlopen(self.url + "/_stats", timeout=10) as response:
+            return float(json.load(response)["last_byte_sent_at"])
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+async def one_run(stream: list[str], server: ServerProcess, home: Path) -> tuple[float, ...]:
+    expected = "".join(stream)
+    assistant = ClaudeAssistant(
+        api_key="sk-ant-bench",
+        model="claude-sonnet-5-5",
+        max_tokens=8000,
+        effort="low",
+        toolbox=ToolBox(),
+        base_url=server.url,
+        open_retries=0,
+    )
+    journal = Journal(journal_path(home), server="sim", mode="SIM")
+    app = make_app(load_settings().settings, assistant=assistant, journal=journal)
+    lags: list[float] = []
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause(0.5)  # past start-up work (first frames, gc.freeze)
+        streaming = True
+
+        async def monitor() -> None:
+            while streaming:
+                start = time.monotonic()
+                await asyncio.sleep(TICK_S)
+                lags.append(time.monotonic() - start - TICK_S)
+
+        watcher = asyncio.create_task(monitor())
+        started = time.monotonic()
+        app.query_one("#prompt").value = "explain everything"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        streaming = False
+        await watcher
+        shown = app.query(TurnView).last().reply_source
+        assert shown == expected, "the screen lost tokens"
+        painted = asyncio.get_running_loop().create_future()
+        app.call_after_refresh(lambda: painted.set_result(time.monotonic()))
+        painted_at = await painted
+    journal.close()
+    ordered = sorted(lags)
+    p99 = ordered[int(len(ordered) * 0.99) - 1]
+    tail = painted_at - server.last_byte_sent_at()
+    return max(lags), p99, tail, painted_at - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tokens", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    stream = tokens(args.tokens)
+    with tempfile.TemporaryDirectory() as folder:
+        server = ServerProcess(stream, Path(folder))
+        try:
+            results = [
+                asyncio.run(one_run(stream, server, Path(folder) / f"home{run}"))
+                for run in range(args.runs)
+            ]
+        finally:
+            server.stop()
+    max_lag = max(r[0] for r in results) * 1000
+    p99 = statistics.median(r[1] for r in results) * 1000
+    tail = statistics.median(r[2] for r in results) * 1000
+    wall = statistics.median(r[3] for r in results)
+    print(f"chat stream: {args.tokens} tokens × {args.runs} runs into the real chat pane")
+    print(
+        f"  event-loop lag   max {max_lag:.1f} ms · p99 {p99:.1f} ms (budget ≤ {BUDGET_MS} ms max)"
+    )
+    print(f"  last byte → last token on screen   {tail:.1f} ms (median)")
+    print(f"  whole reply   {wall:.2f} s wall, {args.tokens / wall:,.0f} tokens/s (median)")
+    print("  verdict:", "OK" if max_lag <= BUDGET_MS else "OVER BUDGET")
+
+
+if __name__ == "__main__":
+    main()
