@@ -33,45 +33,18 @@ from tradeagent.tui.widgets.chat_turn import TurnView  # noqa: E402
 
 BUDGET_MS = 20.0
 TICK_S = 0.002
-WORDS = [
-    "the",
-    "stop",
-    "sits",
-    "below",
-    "the",
-    "lower",
-    "band",
-    "so",
-    "a",
-    "failed",
-    "reversion",
-    "exits",
-    "quickly",
-    "while",
-    "winners",
-    "run",
-    "to",
-    "the",
-    "take",
-    "profit;",
-    "spreads",
-    "widen",
-    "with",
-    "volatility",
-    "and",
-    "the",
-    "grid",
-    "keeps",
-    "inventory",
-    "small",
-]
+TEXT = (
+    "the stop sits below the lower band so a failed reversion exits quickly while winners run "
+    "to the take profit; spreads widen with volatility and the grid keeps inventory small"
+)
 
 
 def tokens(count: int) -> list[str]:
     """Markdown like a long answer: headings, paragraphs, bullet lists, bold words."""
+    words = TEXT.split(" ")
     out: list[str] = []
     for i in range(count):
-        word = WORDS[i % len(WORDS)]
+        word = words[i % len(words)]
         if i % 97 == 0:
             out.append("\n\n## Step " + str(i // 97 + 1) + "\n\n")
         elif i % 41 == 0:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from textual.message import Message
-from textual.widgets import Input, Markdown, Static
+from textual.widgets import Input, Static
 
 from fakes.anthropic_server import (
     ErrorReply,
@@ -28,6 +28,7 @@ from tradeagent.tui.chat_store import ChatStore
 from tradeagent.tui.messages import StrategyProposed
 from tradeagent.tui.widgets.chat_pane import ChatPane
 from tradeagent.tui.widgets.chat_turn import TurnView
+from tradeagent.tui.widgets.reply_markdown import ReplyMarkdown
 
 CONFIG = {
     "id": "btc_bb",
@@ -77,7 +78,7 @@ def turns(app: TradeAgentApp) -> list[TurnView]:
 
 
 def reply_text(view: TurnView) -> str:
-    return "".join(md.source for md in view.query(Markdown))
+    return view.reply_source
 
 
 def outcome(view: TurnView) -> str:
@@ -117,9 +118,9 @@ async def test_a_prompt_streams_a_reply_and_the_proposal_goes_up_as_the_draft(
         ]
         # Segments keep the order things happened in: text, tool line, text.
         kinds = [
-            "md" if isinstance(w, Markdown) else "tool"
+            "md" if isinstance(w, ReplyMarkdown) else "tool"
             for w in view.children
-            if isinstance(w, Markdown) or w.has_class("chat-tool")
+            if isinstance(w, ReplyMarkdown) or w.has_class("chat-tool")
         ]
         assert kinds == ["md", "tool", "md"]
         # One message (the hook sees it at each node it bubbles through).

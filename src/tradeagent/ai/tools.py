@@ -13,18 +13,16 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from tradeagent.ai import drafts
+from tradeagent.ai import drafts, facts
 from tradeagent.ai.context import DeskSources, fetch, scrub
 from tradeagent.ai.events import Proposal
 from tradeagent.ai.prompts import system_prompt
-from tradeagent.strategy import ControllerConfigBase
+from tradeagent.strategy import ControllerConfigBase, RiskPolicy
 
 BacktestRunner = Callable[[ControllerConfigBase, int], Awaitable[Mapping[str, Any]]]
 """(config, days) -> summary metrics (Hummingbot's key names)."""
 MarketReader = Callable[[str, str], Awaitable[Mapping[str, Any]]]
 """(connector_name, trading_pair) -> last price, volatility and range from recent candles."""
-RiskExplainer = Callable[[ControllerConfigBase], Mapping[str, Any]]
-"""config -> money at risk and the risk-policy verdict."""
 
 DEFAULT_CONNECTOR = "hyperliquid_perpetual"
 MAX_BACKTEST_DAYS = 365
@@ -63,19 +61,17 @@ class ToolBox:
         sources: DeskSources | None = None,
         backtest: BacktestRunner | None = None,
         market: MarketReader | None = None,
-        explain: RiskExplainer | None = None,
-        risk_policy: str = "Not configured: propose conservative settings.",
+        policy: RiskPolicy | None = None,
     ) -> None:
         self.sources = sources or DeskSources()
         self.backtest = backtest
         self.market = market
-        self.explain = explain
-        self.risk_policy = risk_policy
+        self.policy = policy or RiskPolicy()
 
     # -------------------------------------------------------------- requests
     @cached_property
     def _system_prompt(self) -> str:
-        return system_prompt(drafts.catalogue(), self.risk_policy)
+        return system_prompt(drafts.catalogue(), facts.policy_text(self.policy))
 
     def system_prompt(self) -> str:
         return self._system_prompt
@@ -232,19 +228,20 @@ class ToolBox:
                 problems=checked.messages,
             )
         config = checked.config
-        summary = drafts.label(config)
-        proposal = Proposal(config, drafts.to_yaml(config), summary, attempts=attempt)
+        risk = facts.risk_facts(config, self.policy, self.sources.mode)
+        proposal = Proposal(config, drafts.to_yaml(config), risk["summary"], attempts=attempt)
         return ToolOutcome(
             drafts.compact_json(
                 {
                     "accepted": True,
                     "id": config.id,
-                    "summary": summary,
+                    **risk,
                     "note": "It is now the draft in the preview pane. The trader reviews, "
-                    "backtests and decides whether to deploy it; you cannot deploy.",
+                    "backtests and decides whether to deploy it; you cannot deploy. Mention "
+                    "any blocking finding and its fix.",
                 }
             ),
-            f"✎ proposal ready in the preview: {summary}",
+            f"✎ proposal ready in the preview: {drafts.label(config)}",
             proposal=proposal,
         )
 
@@ -324,10 +321,15 @@ class ToolBox:
         config = self._config_or_draft(args, draft)
         if isinstance(config, ToolOutcome):
             return config
-        if self.explain is None:
-            return _error("Risk explanations are not available.", "⚙ risk: not available")
-        report = scrub(dict(self.explain(config)))
-        return ToolOutcome(drafts.compact_json(report), f"⚙ risk {drafts.label(config)} checked")
+        report = facts.risk_facts(config, self.policy, self.sources.mode)
+        findings = report["findings"]
+        blocking = sum(f["severity"] == "blocking" for f in findings)
+        line = f"⚙ risk {drafts.label(config)} → {report['checks_passed']} ✔"
+        if blocking:
+            line += f", {blocking} blocking"
+        if len(findings) > blocking:
+            line += f", {len(findings) - blocking} ⚠"
+        return ToolOutcome(drafts.compact_json(report), line)
 
 
 def _error(content: str, line: str) -> ToolOutcome:
@@ -353,7 +355,10 @@ def _num(value: object) -> float | None:
         return None
 
 
-def _backtest_line(result: Mapping[str, Any]) -> str:
+def _backtest_line(digest: Mapping[str, Any]) -> str:
+    result = digest.get("results", digest)
+    if not isinstance(result, Mapping):
+        return "done"
     parts = []
     pnl_quote, pnl = _num(result.get("net_pnl_quote")), _num(result.get("net_pnl"))
     if pnl is not None:

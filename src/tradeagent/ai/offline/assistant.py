@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncGenerator, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -13,8 +14,20 @@ from tradeagent.ai import drafts
 from tradeagent.ai.conversation import Turn
 from tradeagent.ai.events import AssistantEvent, Finished, Proposal, TextDelta
 from tradeagent.ai.offline.intent import Intent, parse_intent
-from tradeagent.strategy import ConfigError, ControllerConfigBase, with_changes
-from tradeagent.strategy.templates import TEMPLATES, TemplateInputs, build_template
+from tradeagent.strategy import (
+    TEMPLATES,
+    ConfigError,
+    ControllerConfigBase,
+    RiskPolicy,
+    TemplateInputs,
+    build_template,
+    check_config,
+    describe,
+    risk_line,
+    with_changes,
+)
+from tradeagent.strategy.formatting import quote_of
+from tradeagent.strategy.risk import Mode
 
 LABEL = "offline assistant"
 DEFAULT_AMOUNT = Decimal(100)
@@ -35,10 +48,21 @@ _DEPLOY = re.compile(r"\b(deploy|go\s+live|launch|start\s+(it|the\s+bot|trading)
 _STOP = re.compile(r"\b(stop|kill|halt|pause)\s+(it|the\s+bots?|all|everything|my\s+bots?)\b")
 
 
+@dataclass(frozen=True)
+class Rules:
+    """The risk policy drafts are checked against, and where they would run."""
+
+    policy: RiskPolicy = field(default_factory=RiskPolicy)
+    mode: Mode = "SIM"
+
+
 class OfflineAssistant:
     """Same interface as Claude's gateway; answers at once."""
 
     label = LABEL
+
+    def __init__(self, rules: Rules | None = None) -> None:
+        self.rules = rules or Rules()
 
     async def prepare(self) -> None:
         """Nothing to load."""
@@ -49,7 +73,7 @@ class OfflineAssistant:
     async def reply(
         self, history: Sequence[Turn], prompt: str, *, draft: ControllerConfigBase | None = None
     ) -> AsyncGenerator[AssistantEvent, None]:
-        text, config = answer(history, prompt, draft)
+        text, config = answer(history, prompt, draft, self.rules)
         if config is not None:
             yield Proposal(config, drafts.to_yaml(config), drafts.label(config))
         yield TextDelta(text)
@@ -57,9 +81,13 @@ class OfflineAssistant:
 
 
 def answer(
-    history: Sequence[Turn], prompt: str, draft: ControllerConfigBase | None
+    history: Sequence[Turn],
+    prompt: str,
+    draft: ControllerConfigBase | None,
+    rules: Rules | None = None,
 ) -> tuple[str, ControllerConfigBase | None]:
     """The reply text and, when one could be built, the new draft."""
+    rules = rules or Rules()
     low = prompt.lower()
     now = parse_intent(prompt)
     if _DEPLOY.search(low):
@@ -77,7 +105,7 @@ def answer(
     if draft is not None and now.controller is None and now.style is None and now.base is None:
         changes = _changes(now, draft)
         if changes:
-            return _modify(draft, changes)
+            return _modify(draft, changes, rules)
     wanted = Intent()
     for turn in history:
         wanted = wanted.merged(parse_intent(turn.prompt))
@@ -94,7 +122,7 @@ def answer(
         need = "To build a draft I still need " + " and ".join(missing) + "."
         return need + "\n\n" + ENABLE_CLAUDE, None
     assert template is not None
-    return _build(template, wanted)
+    return _build(template, wanted, rules)
 
 
 def _template_key(intent: Intent) -> str | None:
@@ -109,7 +137,7 @@ def _template_key(intent: Intent) -> str | None:
     return None
 
 
-def _build(key: str, intent: Intent) -> tuple[str, ControllerConfigBase | None]:
+def _build(key: str, intent: Intent, rules: Rules) -> tuple[str, ControllerConfigBase | None]:
     template = TEMPLATES[key]
     assumed: list[str] = []
     connector = intent.connector
@@ -132,7 +160,8 @@ def _build(key: str, intent: Intent) -> tuple[str, ControllerConfigBase | None]:
                 + ENABLE_CLAUDE,
                 None,
             )
-        price = sum(intent.price_range) / 2
+        low, high = intent.price_range
+        price = (low + high) / 2
     inputs = TemplateInputs(
         connector=connector,
         trading_pair=pair,
@@ -149,7 +178,7 @@ def _build(key: str, intent: Intent) -> tuple[str, ControllerConfigBase | None]:
     except ConfigError as exc:
         return _problems(exc), None
     lines = [f"**Draft ready:** {template.title} — {drafts.label(config)}", ""]
-    lines += [f"- {fact}" for fact in _facts(config)]
+    lines += [f"- {fact}" for fact in _facts(config, rules)]
     if assumed:
         lines += ["", "Assumed " + "; ".join(assumed) + "."]
     if template.note:
@@ -186,7 +215,7 @@ def _changes(intent: Intent, config: ControllerConfigBase) -> dict[str, Any]:
 
 
 def _modify(
-    draft: ControllerConfigBase, changes: dict[str, Any]
+    draft: ControllerConfigBase, changes: dict[str, Any], rules: Rules
 ) -> tuple[str, ControllerConfigBase | None]:
     try:
         config = with_changes(draft, changes)
@@ -203,23 +232,22 @@ def _modify(
         "**Draft updated:** "
         + ", ".join(changed)
         + "\n\n"
-        + "\n".join(f"- {fact}" for fact in _facts(config))
+        + "\n".join(f"- {fact}" for fact in _facts(config, rules))
     )
     return text, config
 
 
-def _facts(config: ControllerConfigBase) -> list[str]:
-    facts = [f"amount {config.total_amount_quote}"]
-    for name, shown in (
-        ("leverage", lambda v: f"{v}x"),
-        ("stop_loss", lambda v: f"stop {_pct(v)}"),
-        ("take_profit", lambda v: f"take profit {_pct(v)}"),
-        ("interval", lambda v: f"{v} candles"),
-    ):
-        value = getattr(config, name, None)
-        if value is not None:
-            facts.append(shown(value))
-    return [" · ".join(facts)]
+def _facts(config: ControllerConfigBase, rules: Rules) -> list[str]:
+    """What it trades and on what terms, the money at risk, and any policy problem."""
+    words = describe(config)
+    report = check_config(config, rules.policy, mode=rules.mode)
+    lines = [
+        words.headline,
+        words.terms,
+        "At risk: " + risk_line(report.money, quote_of(config.pair)),
+    ]
+    lines += [f"✘ {f.message} — {f.fix}" for f in report.blocking]
+    return lines
 
 
 def _pct(value: object) -> str:
