@@ -23,6 +23,7 @@ from tradeagent.ai.conversation import Conversation, Turn
 from tradeagent.ai.tools import ToolBox
 from tradeagent.desk.journal import Journal, journal_path
 from tradeagent.settings import Settings
+from tradeagent.tui import app as app_module
 from tradeagent.tui.app import TradeAgentApp, make_app
 from tradeagent.tui.chat_store import ChatStore
 from tradeagent.tui.messages import StrategyProposed
@@ -263,3 +264,49 @@ async def test_a_pasted_secret_is_never_sent(harness: Harness) -> None:
         assert app.query_one("#prompt", Input).value == secret
     journal = Journal(journal_path(harness.home), server="sim", mode="SIM")
     assert journal.entries(kind_prefix="chat.") == []
+
+
+async def test_without_a_key_the_offline_assistant_answers_and_proposes(
+    settings: Settings, tmp_path: Path
+) -> None:
+    messages: list[Message] = []
+    journal = Journal(journal_path(tmp_path), server="sim", mode="SIM")
+    app = make_app(settings, journal=journal)
+    async with app.run_test(size=(160, 45), message_hook=messages.append) as pilot:
+        assert app.assistant is not None and app.assistant.label == "offline assistant"
+        await send(pilot, "grid on SOL between 120 and 160, $300")
+        await finish(pilot)
+        (view,) = turns(app)
+        assert "Draft ready" in reply_text(view)
+        proposed = [m for m in messages if isinstance(m, StrategyProposed)]
+        assert proposed and proposed[0].config.controller_name == "grid_strike"
+        assert proposed[0].source == "offline assistant"
+
+
+class BacktestRecordingApp(TradeAgentApp):
+    """The real app, with a backtest action that records instead of running."""
+
+    CSS_PATH = str(Path(app_module.__file__).with_name("app.tcss"))
+    backtests: int = 0
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return True if action == "backtest" else super().check_action(action, parameters)
+
+    def action_backtest(self) -> None:
+        self.backtests += 1
+
+
+@pytest.mark.parametrize("auto", [True, False])
+async def test_a_proposal_is_backtested_at_once_when_the_setting_is_on(
+    settings: Settings, tmp_path: Path, auto: bool
+) -> None:
+    ai = settings.ai.model_copy(update={"auto_backtest": auto})
+    chosen = settings.model_copy(update={"ai": ai})
+    journal = Journal(journal_path(tmp_path), server="sim", mode="SIM")
+    base = make_app(chosen, journal=journal)
+    app = BacktestRecordingApp(chosen, assistant=base.assistant, journal=journal)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await send(pilot, "mean reversion on BTC, $300, stop 2%")
+        await finish(pilot)
+        await pilot.pause(0.1)
+        assert app.backtests == (1 if auto else 0)

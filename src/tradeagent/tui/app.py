@@ -88,6 +88,7 @@ class TradeAgentApp(App[None]):
                 yield ChatPane(
                     assistant=self.assistant,
                     store=ChatStore(self.journal) if self.journal else None,
+                    auto_backtest=self.settings.ai.auto_backtest,
                     id="chat-pane",
                     classes="pane",
                 )

@@ -13,9 +13,10 @@ from typing import Any
 from tradeagent.ai import drafts
 from tradeagent.ai.conversation import Turn
 from tradeagent.ai.events import AssistantEvent, Finished, Proposal, TextDelta
-from tradeagent.ai.offline.intent import Intent, parse_intent
+from tradeagent.ai.offline.intent import Intent, connector_of, parse_intent
 from tradeagent.strategy import (
     TEMPLATES,
+    ArbitrageControllerConfig,
     ConfigError,
     ControllerConfigBase,
     RiskPolicy,
@@ -170,14 +171,23 @@ def _build(key: str, intent: Intent, rules: Rules) -> tuple[str, ControllerConfi
         risk=intent.risk or "medium",
         price=price,
     )
+    if intent.risk is None:
+        assumed.append("medium risk (say “conservative” or “aggressive” to change it)")
     try:
         config: ControllerConfigBase = build_template(key, inputs)
         changes = _changes(intent, config)
+        if isinstance(config, ArbitrageControllerConfig) and intent.other_exchange:
+            other = connector_of(intent.other_exchange, intent.market)
+            leg_quote = _QUOTE_BY_CONNECTOR.get(other, "USDT")
+            changes["exchange_pair_2"] = {
+                "connector_name": other,
+                "trading_pair": f"{intent.base}-{leg_quote}",
+            }
         if changes:
             config = with_changes(config, changes)
     except ConfigError as exc:
         return _problems(exc), None
-    lines = [f"**Draft ready:** {template.title} — {drafts.label(config)}", ""]
+    lines = [f"**Draft ready:** {template.title}", ""]
     lines += [f"- {fact}" for fact in _facts(config, rules)]
     if assumed:
         lines += ["", "Assumed " + "; ".join(assumed) + "."]
@@ -251,7 +261,7 @@ def _facts(config: ControllerConfigBase, rules: Rules) -> list[str]:
 
 
 def _pct(value: object) -> str:
-    return f"{Decimal(str(value)) * 100:g} %"
+    return f"{(Decimal(str(value)) * 100).normalize():f} %"
 
 
 def _problems(exc: ConfigError) -> str:

@@ -35,7 +35,8 @@ _KINDS: list[tuple[str, str]] = [
         "bollinger_v1",
     ),
     (
-        r"market[\s-]*mak\w*|\bpmm\b|\bmm\b|provide\s+liquidity|quote\s+both\s+sides"
+        r"market[\s-]*mak\w*|make\s+(a\s+)?markets?|\bpmm\b|\bmm\b|provide\s+liquidity"
+        r"|quote\s+both\s+sides"
         r"|capture\s+the\s+spread",
         "pmm_simple",
     ),
@@ -94,6 +95,8 @@ _ASSETS: dict[str, str] = {
     "op": "OP",
     "ton": "TON",
 }
+_ENGLISH_TICKERS = {"link", "op", "ton"}
+"""Tickers that are also words: taken only in capitals or next to trading words."""
 _QUOTES = ("USDT", "USDC", "USD", "FDUSD", "BUSD", "EUR", "BTC", "ETH")
 _INTERVALS = ("1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w")
 _INTERVAL_WORDS: list[tuple[str, str]] = [
@@ -119,6 +122,8 @@ class Intent:
     style: str | None = None
     """A template flavour with no controller of its own: ``rsi`` or ``scalping``."""
     exchange: str | None = None
+    other_exchange: str | None = None
+    """A second exchange named (the other leg of an arbitrage)."""
     market: MarketType | None = None
     base: str | None = None
     quote: str | None = None
@@ -140,16 +145,7 @@ class Intent:
     @property
     def connector(self) -> str | None:
         """The Hummingbot connector name, once the exchange is known."""
-        if self.exchange is None:
-            return None
-        if self.exchange in _PERP_ONLY:
-            return _PERP_ONLY[self.exchange]
-        if self.exchange in _SPOT_ONLY or self.market == "spot":
-            return self.exchange
-        if self.market == "perp" or self.exchange == "hyperliquid":
-            # Hyperliquid is a perp venue first: "on Hyperliquid" means its perpetuals.
-            return f"{self.exchange}_perpetual"
-        return self.exchange
+        return None if self.exchange is None else connector_of(self.exchange, self.market)
 
     @property
     def trading_pair(self) -> str | None:
@@ -171,6 +167,15 @@ class Intent:
         return replace(self, **changes)
 
 
+def connector_of(exchange: str, market: MarketType | None) -> str:
+    if exchange in _PERP_ONLY:
+        return _PERP_ONLY[exchange]
+    if exchange in _SPOT_ONLY or market == "spot":
+        return exchange
+    # Unless spot is asked for, perpetuals: V2 controllers short and use leverage there.
+    return f"{exchange}_perpetual"
+
+
 def parse_intent(text: str) -> Intent:
     """Everything recognisable in ``text``."""
     low = " " + text.lower().replace("’", "'") + " "
@@ -178,7 +183,9 @@ def parse_intent(text: str) -> Intent:
     found["controller"] = _first(_KINDS, low)
     found["style"] = _first(_STYLES, low)
     found["risk"] = _first(_RISK, low)
-    found["exchange"] = _first(_EXCHANGES, low)
+    venues = _exchanges(low)
+    found["exchange"] = venues[0] if venues else None
+    found["other_exchange"] = venues[1] if len(venues) > 1 else None
     found["market"] = _market(low)
     base, quote = _pair(text, low)
     found["base"], found["quote"] = base, quote
@@ -198,6 +205,16 @@ def _first(table: Sequence[tuple[str, T]], low: str) -> T | None:
         if re.search(pattern, low):
             return value
     return None
+
+
+def _exchanges(low: str) -> list[str]:
+    """Exchanges named, in the order they appear."""
+    hits = []
+    for pattern, name in _EXCHANGES:
+        match = re.search(pattern, low)
+        if match:
+            hits.append((match.start(), name))
+    return [name for _, name in sorted(hits)]
 
 
 def _market(low: str) -> MarketType | None:
@@ -220,7 +237,12 @@ def _pair(text: str, low: str) -> tuple[str | None, str | None]:
         return _ASSETS[glued.group(1).lower()], glued.group(2).upper()
     for name in sorted(_ASSETS, key=len, reverse=True):
         if re.search(rf"\b{re.escape(name)}\b", low):
-            if name in {"link", "op", "ton", "sol"} and not _looks_like_asset(name, low):
+            written_as_ticker = re.search(rf"\b{re.escape(name.upper())}\b", text)
+            if (
+                name in _ENGLISH_TICKERS
+                and not written_as_ticker
+                and not _looks_like_asset(name, low)
+            ):
                 continue
             return _ASSETS[name], None
     return None, None
@@ -253,11 +275,32 @@ def _number(digits: str, suffix: str | None) -> Decimal | None:
 
 
 def _amount(low: str) -> Decimal | None:
+    found = _keyed_amount(low)
+    if found is not None:
+        return found
+    # A lone number that is nothing else (no x, %, time unit, price range, pair) is the amount.
+    rest = re.sub(rf"(?:between|from|range)\s+\$?\s*{_NUM}\s*(?:and|to|-)\s*\$?\s*{_NUM}", " ", low)
+    rest = re.sub(r"\b[a-z0-9]{2,10}\s*[-/_]\s*[a-z]{3,5}\b|\b[a-z]+\d+\w*", " ", rest)
+    bare = [
+        m
+        for m in re.finditer(
+            r"(?<![\w.])(\d+(?:[.,]\d+)*)\s*(k)?(?![\w.%]|\s*(?:x|%|percent|[-\s]?(?:m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|weeks?)\b|times))",
+            rest,
+        )
+    ]
+    if len(bare) == 1:
+        value = _number(bare[0].group(1), bare[0].group(2))
+        if value is not None and value >= 10:
+            return value
+    return None
+
+
+def _keyed_amount(low: str) -> Decimal | None:
     patterns = [
         rf"\$\s*{_NUM}\b",
         rf"\b{_NUM}\s*(?:usd[tc]?|dollars?|bucks|quote)\b",
         rf"(?:amount|size|budget|capital|allocate|allocation|notional|with|using|put)"
-        rf"(?:\s+(?:of|is|to|in))?\s+\$?\s*{_NUM}(?!\s*(?:x|%|percent|[mhdw]\b|min))",
+        rf"(?:\s+(?:of|is|to|in))?\s+\$?\s*{_NUM}(?!\s*(?:x\b|%|percent|[mhdw]\b|min|times|leverage))",
     ]
     for pattern in patterns:
         match = re.search(pattern, low)

@@ -61,12 +61,14 @@ class ChatPane(Pane):
         *,
         assistant: Assistant | None = None,
         store: ChatStore | None = None,
+        auto_backtest: bool = False,
         id: str | None = None,  # noqa: A002 (Textual's name)
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.assistant = assistant
         self.store = store
+        self.auto_backtest = auto_backtest
         self.conversation = Conversation()
         self._views: list[TurnView] = []
         self._journal_warned = False
@@ -176,7 +178,7 @@ class ChatPane(Pane):
                     turn.apply(event)
                     await view.show(event)
                     if isinstance(event, Proposal):
-                        self.post_message(StrategyProposed(event.config, source=self.label))
+                        self._propose(event)
                     if time.monotonic() - saved_at >= PARTIAL_EVERY_S:
                         saved_at = time.monotonic()
                         self._journal(lambda store: store.partial(conversation, index))
@@ -206,9 +208,21 @@ class ChatPane(Pane):
             # The app defers full GC passes (see tui.app._tune_gc): run one now, while idle.
             self.set_timer(IDLE_GC_AFTER_S, gc.collect)
 
+    def _propose(self, proposal: Proposal) -> None:
+        self.post_message(StrategyProposed(proposal.config, source=self.label))
+        if self.auto_backtest:
+            # After the app has made it the draft; the backtest action gates itself.
+            self.call_after_refresh(self._auto_backtest)
+
+    async def _auto_backtest(self) -> None:
+        if self.app.check_action("backtest", ()):
+            await self.app.run_action("backtest")
+
     def _draft(self) -> ControllerConfigBase | None:
+        """The app's current draft, if valid (a config, or a draft object holding one)."""
         draft = getattr(self.app, "draft", None)
-        return draft if isinstance(draft, ControllerConfigBase) else None
+        config = getattr(draft, "config", draft)
+        return config if isinstance(config, ControllerConfigBase) else None
 
     # ----------------------------------------------------------------- actions
     def action_stop_reply(self) -> None:
