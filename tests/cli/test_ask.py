@@ -118,3 +118,16 @@ def test_the_real_entry_point(fake: FakeAnthropicServer) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["answer"] == "Hello from the fake."
+
+
+def test_offline_without_a_key() -> None:
+    code, out, err = invoke("market making on ETH-USDT on binance spot with $1000")
+    assert code == 0, err
+    assert "Draft ready" in out
+    yaml_text = out.split("# --- draft (Hummingbot YAML), from the offline assistant ---\n")[1]
+    config = load_yaml(yaml_text)
+    assert (config.controller_name, config.connector_name) == ("pmm_simple", "binance")
+    code, out, _ = invoke("grid on SOL", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["draft"] is None and "price range" in data["answer"]
+    assert data["assistant"] == "offline assistant"
