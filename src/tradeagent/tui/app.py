@@ -7,7 +7,6 @@ CLI and the tests build the app the same way.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -24,6 +23,7 @@ from textual.worker import WorkerState
 from tradeagent.ai.assistant import Assistant
 from tradeagent.desk.journal import Journal, JournalError, journal_path
 from tradeagent.settings import Settings
+from tradeagent.tui import gc_policy
 from tradeagent.tui.chat_store import ChatStore
 from tradeagent.tui.conversation_commands import ConversationCommands
 from tradeagent.tui.keys import ACTION_HELP, APP_BINDINGS, binding_ids
@@ -98,7 +98,7 @@ class TradeAgentApp(App[None]):
         yield Footer(id="footer")
 
     def on_mount(self) -> None:
-        self.call_after_refresh(_tune_gc)
+        self.call_after_refresh(gc_policy.tune)
         self._apply_keymap()
         self._apply_theme()
         header = self.query_one(StatusHeader)
@@ -278,24 +278,6 @@ class TradeAgentApp(App[None]):
                 partial(self.run_action, action),
             )
         yield from super().get_system_commands(screen)
-
-
-GC_FULL_EVERY = 1000
-"""Full GC passes after this many younger ones (Python's default: 10)."""
-
-
-def _tune_gc() -> None:
-    """Keep full garbage-collection passes off the screen's critical path.
-
-    Textual leaves cyclic garbage behind with every frame it draws (strips that cache
-    themselves), so Python's full passes run often and each stalls the event loop for 30-700 ms
-    (bench/chat_stream.py). Everything alive after start-up lives as long as the app, so it is
-    frozen out of those passes; full passes then run rarely by themselves, and the chat pane
-    asks for one when a reply has finished and the screen is idle.
-    """
-    gc.freeze()
-    gen0, gen1, _ = gc.get_threshold()
-    gc.set_threshold(gen0, gen1, GC_FULL_EVERY)
 
 
 def make_app(

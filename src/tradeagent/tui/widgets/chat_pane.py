@@ -9,7 +9,6 @@ proposal is posted up as :class:`StrategyProposed`; the app turns it into the dr
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import time
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from tradeagent.ai.conversation import Conversation, Turn
 from tradeagent.ai.events import Failed, Proposal
 from tradeagent.desk.journal import JournalError
 from tradeagent.strategy import ControllerConfigBase
+from tradeagent.tui import gc_policy
 from tradeagent.tui.chat_store import ChatStore
 from tradeagent.tui.messages import StrategyProposed
 from tradeagent.tui.widgets.chat_turn import TurnView
@@ -47,6 +47,10 @@ HINT = (
 
 
 class ChatPane(Pane):
+    # A stable gutter: the scrollbar appearing must not re-wrap (re-render) the whole log.
+    DEFAULT_CSS = """
+    ChatPane #chat-log { scrollbar-gutter: stable; }
+    """
     PANE_TITLE = "Chat"
     PRIMARY = "#prompt"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -85,14 +89,18 @@ class ChatPane(Pane):
     @on(events.Mount)
     async def _restore_latest(self) -> None:
         if self.assistant is not None:
-            # Warm the assistant up (SDK import, client, schemas) while the trader reads.
-            self.run_worker(
-                self.assistant.prepare(), group="assistant-prepare", exit_on_error=False
-            )
+            self._prepare_assistant()
         if self.store is not None:
             latest = self._journal(lambda store: store.latest())
             if latest is not None:
                 await self.show_conversation(latest)
+
+    @work(group="assistant-prepare", exit_on_error=False, description="loading the assistant")
+    async def _prepare_assistant(self) -> None:
+        """Warm the assistant up (SDK import, client, schemas) while the trader reads."""
+        assert self.assistant is not None
+        await self.assistant.prepare()
+        gc_policy.freeze_long_lived()  # the SDK's modules are here for good
 
     # ------------------------------------------------------------ conversations
     async def show_conversation(self, conversation: Conversation) -> None:
@@ -205,8 +213,8 @@ class ChatPane(Pane):
             self.streaming = False
             self.query_one("#prompt", Input).placeholder = "ask anything · Enter send · Esc stop"
             self._update_subtitle()
-            # The app defers full GC passes (see tui.app._tune_gc): run one now, while idle.
-            self.set_timer(IDLE_GC_AFTER_S, gc.collect)
+            # Full GC passes are deferred (tui.gc_policy): run one now, while the screen is idle.
+            self.set_timer(IDLE_GC_AFTER_S, gc_policy.collect_now)
 
     def _propose(self, proposal: Proposal) -> None:
         self.post_message(StrategyProposed(proposal.config, source=self.label))
