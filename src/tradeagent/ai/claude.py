@@ -100,6 +100,7 @@ class ClaudeAssistant:
     def _build(self) -> anthropic.AsyncAnthropic:
         self.toolbox.definitions()
         self.toolbox.system_prompt()
+        asyncio.run(_warm_sdk())
         # Retries are ours (capped, visible): the SDK would honour any retry-after, however long.
         return anthropic.AsyncAnthropic(
             api_key=self._api_key, base_url=self.base_url, max_retries=0, timeout=self._timeout
@@ -315,6 +316,73 @@ class ClaudeAssistant:
             if asked is not None:
                 return asked if asked <= OPEN_RETRY_CAP_S else None
         return self.retry_backoff_s * 2.0**attempt
+
+
+_WARM_UP_EVENTS: list[dict[str, Any]] = [
+    {
+        "type": "message_start",
+        "message": {
+            "id": "msg_warm_up",
+            "type": "message",
+            "role": "assistant",
+            "model": "warm-up",
+            "content": [],
+            "stop_reason": None,
+            "stop_sequence": None,
+            "usage": {"input_tokens": 1, "output_tokens": 1},
+        },
+    },
+    {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+    {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "ok"}},
+    {"type": "content_block_stop", "index": 0},
+    {
+        "type": "content_block_start",
+        "index": 1,
+        "content_block": {"type": "tool_use", "id": "toolu_warm", "name": "t", "input": {}},
+    },
+    {
+        "type": "content_block_delta",
+        "index": 1,
+        "delta": {"type": "input_json_delta", "partial_json": '{"a": 1}'},
+    },
+    {"type": "content_block_stop", "index": 1},
+    {
+        "type": "message_delta",
+        "delta": {"stop_reason": "tool_use", "stop_sequence": None},
+        "usage": {"output_tokens": 2},
+    },
+    {"type": "message_stop"},
+]
+
+
+async def _warm_sdk() -> None:
+    """Stream one canned reply through the SDK, in memory (no network).
+
+    The SDK builds its event and message models on first use; doing it here, on the worker
+    thread that loads the client, keeps that cost (tens of ms) out of the first real reply.
+    """
+    body = "".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n" for e in _WARM_UP_EVENTS)
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(
+            200, content=body.encode(), headers={"content-type": "text/event-stream"}
+        )
+
+    transport = httpx2.MockTransport(answer)
+    async with (
+        anthropic.AsyncAnthropic(
+            api_key="warm-up",
+            base_url="http://warm-up.invalid",
+            max_retries=0,
+            http_client=httpx2.AsyncClient(transport=transport),
+        ) as client,
+        client.messages.stream(
+            model="warm-up", max_tokens=1, messages=[{"role": "user", "content": "-"}]
+        ) as stream,
+    ):
+        async for _ in stream:
+            pass
+        stream.current_message_snapshot.to_param()
 
 
 class _Final:

@@ -33,6 +33,7 @@ from tradeagent.tui.chat_store import ChatStore
 from tradeagent.tui.messages import StrategyProposed
 from tradeagent.tui.widgets.chat_turn import TurnView
 from tradeagent.tui.widgets.pane import Pane
+from tradeagent.tui.widgets.reply_markdown import warm_up
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -99,8 +100,8 @@ class ChatPane(Pane):
     async def _prepare_assistant(self) -> None:
         """Warm the assistant up (SDK import, client, schemas) while the trader reads."""
         assert self.assistant is not None
-        await self.assistant.prepare()
-        gc_policy.freeze_long_lived()  # the SDK's modules are here for good
+        await asyncio.gather(self.assistant.prepare(), asyncio.to_thread(warm_up))
+        gc_policy.freeze_long_lived()  # the SDK's and the parsers' modules are here for good
 
     # ------------------------------------------------------------ conversations
     async def show_conversation(self, conversation: Conversation) -> None:

@@ -17,10 +17,12 @@ quiet (the first token never waits).
 
 from __future__ import annotations
 
+import io
 from bisect import bisect_right
 from collections import OrderedDict
 from time import monotonic
 
+from rich.console import Console
 from rich.markdown import Markdown as RichMarkdown
 from textual.geometry import Region, Size
 from textual.strip import Strip
@@ -32,6 +34,16 @@ REFRESH_EVERY_S = 0.05
 CACHED_LINES = 120
 """Rendered lines kept (about two screens); older chunks are rendered again if shown."""
 FULL_REPAINT_EVERY_S = 1.0
+
+
+_SAMPLE = "# Plan\n\nSome **bold** `code` text.\n\n- a\n\n1. b\n\n```python\nx = 1\n```\n"
+
+
+def warm_up() -> None:
+    """Render a sample once, so the first reply does not pay for loading the Markdown parser
+    and the code highlighter (tens of ms). Thread-safe: run it off the event loop."""
+    console = Console(width=60, file=io.StringIO(), color_system="truecolor")
+    console.print(RichMarkdown(_SAMPLE))
 
 
 class ReplyMarkdown(Widget):
