@@ -27,7 +27,7 @@ from tradeagent.tui import app as app_module
 from tradeagent.tui.app import TradeAgentApp, make_app
 from tradeagent.tui.chat_store import ChatStore
 from tradeagent.tui.messages import StrategyProposed
-from tradeagent.tui.widgets.chat_pane import ChatPane
+from tradeagent.tui.widgets.chat_pane import SHOWN_TURNS, ChatPane
 from tradeagent.tui.widgets.chat_turn import TurnView
 from tradeagent.tui.widgets.reply_markdown import ReplyMarkdown
 
@@ -195,7 +195,7 @@ async def test_the_conversation_is_there_after_a_restart(harness: Harness) -> No
         await pilot.pause()
         (view,) = turns(app)
         assert reply_text(view) == "Grids buy low and sell high in a range."
-        assert not app.query_one(".chat-hint").display
+        assert not app.query_one("#chat-welcome").display
         # It goes on from there: the earlier turn is history for the next request.
         harness.fake.script(reply(Text("Sure.")))
         await send(pilot, "and on ETH?")
@@ -240,7 +240,7 @@ async def test_ctrl_n_starts_a_new_conversation_and_the_palette_reopens_the_old_
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert turns(app) == []
-        assert app.query_one(".chat-hint").display
+        assert app.query_one("#chat-welcome").display
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"first conv")
@@ -310,3 +310,30 @@ async def test_a_proposal_is_backtested_at_once_when_the_setting_is_on(
         await finish(pilot)
         await pilot.pause(0.1)
         assert app.backtests == (1 if auto else 0)
+
+
+async def test_a_long_conversation_shows_its_last_turns_and_keeps_them_all(
+    harness: Harness,
+) -> None:
+    store = ChatStore(Journal(journal_path(harness.home), server="sim", mode="SIM"))
+    conversation = Conversation()
+    for index in range(25):
+        conversation.turns.append(Turn(f"question {index}"))
+        store.prompt(conversation, index, "claude-sonnet-5-5")
+        conversation.turns[index].reply = f"answer {index}"
+        conversation.turns[index].status = "done"
+        store.reply(conversation, index)
+    harness.fake.script(reply(Text("ok")))
+    app = harness.app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        shown = turns(app)
+        assert len(shown) == SHOWN_TURNS
+        assert shown[0].turn.prompt == "question 5"
+        note = app.query_one(".chat-earlier", Static)
+        assert "5 earlier turns not shown" in str(note.render())
+        await send(pilot, "and now?")
+        await finish(pilot)
+    history = harness.fake.messages_requests[0].json()["messages"]
+    assert len(history) == 2 * 25 + 1
+    assert history[0]["content"] == "question 0"

@@ -40,7 +40,10 @@ T = TypeVar("T")
 
 PARTIAL_EVERY_S = 1.0
 IDLE_GC_AFTER_S = 0.5
+SHOWN_TURNS = 20
+"""Turns drawn when a conversation is (re)opened: drawing costs time at start-up."""
 """How often the text of a streaming reply is journalled."""
+HINT_SELECTOR = "#chat-welcome"
 HINT = (
     "Describe a strategy in plain words, e.g. "
     "[i]mean reversion on BTC perp on Hyperliquid, $500, 2% stop[/i]."
@@ -80,7 +83,7 @@ class ChatPane(Pane):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="chat-log"):
-            yield Static(HINT, classes="chat-hint")
+            yield Static(HINT, classes="chat-hint", id="chat-welcome")
         yield Input(placeholder="ask anything · Enter send · Esc stop", id="prompt")
 
     def on_mount(self) -> None:
@@ -108,11 +111,21 @@ class ChatPane(Pane):
         """Replace what the log shows with ``conversation``."""
         self.conversation = conversation
         log_view = self.query_one("#chat-log", VerticalScroll)
-        await log_view.remove_children(TurnView)
-        self._views = [TurnView(turn) for turn in conversation.turns]
+        await log_view.remove_children(".chat-turn, .chat-earlier")
+        self._views = [TurnView(turn) for turn in conversation.turns[-SHOWN_TURNS:]]
+        hidden = len(conversation.turns) - len(self._views)
+        if hidden:
+            await log_view.mount(
+                Static(
+                    f"… {hidden} earlier turn{'s' if hidden != 1 else ''} not shown (still part "
+                    "of the conversation; the journal keeps them all)",
+                    classes="chat-earlier chat-hint",
+                    markup=False,
+                )
+            )
         if self._views:
             await log_view.mount_all(self._views)
-        self.query_one(".chat-hint").display = not self._views
+        self.query_one(HINT_SELECTOR).display = not self._views
         self._update_subtitle()
         self.refresh_bindings()
         log_view.scroll_end(animate=False)
@@ -161,7 +174,7 @@ class ChatPane(Pane):
         log_view = self.query_one("#chat-log", VerticalScroll)
         await log_view.mount(view)
         self._views.append(view)
-        self.query_one(".chat-hint").display = False
+        self.query_one(HINT_SELECTOR).display = False
         self._journal(lambda store: store.prompt(self.conversation, index, self.label))
         self.streaming = True
         self.query_one("#prompt", Input).placeholder = "replying… Esc stops"
