@@ -40,6 +40,8 @@ T = TypeVar("T")
 
 PARTIAL_EVERY_S = 1.0
 IDLE_GC_AFTER_S = 0.5
+YIELD_EVERY_S = 0.003
+"""Longest stretch of reply events handled without giving the event loop a turn."""
 SHOWN_TURNS = 20
 """Turns drawn when a conversation is (re)opened: drawing costs time at start-up."""
 """How often the text of a streaming reply is journalled."""
@@ -190,7 +192,7 @@ class ChatPane(Pane):
         assert self.assistant is not None
         conversation = self.conversation
         turn = conversation.turns[index]
-        saved_at = time.monotonic()
+        saved_at = yielded_at = time.monotonic()
         try:
             replies = self.assistant.reply(
                 conversation.turns[:index], turn.prompt, draft=self._draft()
@@ -204,8 +206,10 @@ class ChatPane(Pane):
                     if time.monotonic() - saved_at >= PARTIAL_EVERY_S:
                         saved_at = time.monotonic()
                         self._journal(lambda store: store.partial(conversation, index))
-                    # Buffered events arrive without any real wait: let the screen breathe.
-                    await asyncio.sleep(0)
+                    if time.monotonic() - yielded_at >= YIELD_EVERY_S:
+                        # Buffered events arrive without any real wait: let the screen breathe.
+                        await asyncio.sleep(0)
+                        yielded_at = time.monotonic()
         except asyncio.CancelledError:
             turn.cut()
             raise
