@@ -39,12 +39,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 PARTIAL_EVERY_S = 1.0
+"""How often the text of a streaming reply is journalled."""
 IDLE_GC_AFTER_S = 0.5
 YIELD_EVERY_S = 0.003
 """Longest stretch of reply events handled without giving the event loop a turn."""
 SHOWN_TURNS = 20
 """Turns drawn when a conversation is (re)opened: drawing costs time at start-up."""
-"""How often the text of a streaming reply is journalled."""
 HINT_SELECTOR = "#chat-welcome"
 HINT = (
     "Describe a strategy in plain words, e.g. "
@@ -225,9 +225,10 @@ class ChatPane(Pane):
             )
         finally:
             turn.cut()  # no-op unless it ended without a Finished or Failed
+            # Saved first: if the app is closing, the screen below may already be gone.
+            self._journal(lambda store: store.reply(conversation, index))
             view.close()
             view.show_outcome(self._retry_key())
-            self._journal(lambda store: store.reply(conversation, index))
             self.streaming = False
             self.query_one("#prompt", Input).placeholder = "ask anything · Enter send · Esc stop"
             self._update_subtitle()
