@@ -90,7 +90,8 @@ class ChatStore:
             if entry.ref
         }
         order: list[str] = []
-        for entry in self.journal.entries(kind_prefix="chat.", newest_first=True):
+        # Prompts mark activity and are small (partial replies are not read for this).
+        for entry in self.journal.entries(kind=PROMPT, newest_first=True):
             if entry.ref in seen and entry.ref not in order:
                 order.append(entry.ref)
                 if len(order) >= limit:
