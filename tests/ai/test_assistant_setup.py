@@ -19,7 +19,10 @@ from .conftest import valid_config
 async def test_no_key_gives_the_offline_assistant_with_the_configured_policy() -> None:
     settings = load_settings(risk={"max_amount_per_controller": "200"}).settings
     assistant = build_assistant(settings)
-    assert isinstance(assistant, OfflineAssistant)
+    assert isinstance(assistant, LazyAssistant)
+    assert assistant.label == "offline assistant"
+    await assistant.prepare()
+    assert isinstance(assistant._inner, OfflineAssistant)
     events = [e async for e in assistant.reply([], "mean reversion on BTC, $500, stop 2%")]
     text = "".join(e.text for e in events if isinstance(e, TextDelta))
     assert "✘" in text and "200" in text

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from tradeagent.ai.conversation import Turn
 from tradeagent.ai.events import AssistantEvent
-from tradeagent.strategy import ControllerConfigBase
+
+if TYPE_CHECKING:
+    from tradeagent.strategy import ControllerConfigBase
 
 
 class Assistant(Protocol):

@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from contextlib import aclosing
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -27,13 +27,15 @@ from tradeagent.ai.context import secret_in_text
 from tradeagent.ai.conversation import Conversation, Turn
 from tradeagent.ai.events import Failed, Proposal
 from tradeagent.desk.journal import JournalError
-from tradeagent.strategy import ControllerConfigBase
 from tradeagent.tui import gc_policy
 from tradeagent.tui.chat_store import ChatStore
 from tradeagent.tui.messages import StrategyProposed
 from tradeagent.tui.widgets.chat_turn import TurnView
 from tradeagent.tui.widgets.pane import Pane
 from tradeagent.tui.widgets.reply_markdown import warm_up
+
+if TYPE_CHECKING:
+    from tradeagent.strategy import ControllerConfigBase
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -247,6 +249,8 @@ class ChatPane(Pane):
 
     def _draft(self) -> ControllerConfigBase | None:
         """The app's current draft, if valid (a config, or a draft object holding one)."""
+        from tradeagent.strategy import ControllerConfigBase
+
         draft = getattr(self.app, "draft", None)
         config = getattr(draft, "config", draft)
         return config if isinstance(config, ControllerConfigBase) else None

@@ -23,7 +23,6 @@ from collections import OrderedDict
 from time import monotonic
 
 from rich.console import Console
-from rich.markdown import Markdown as RichMarkdown
 from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.timer import Timer
@@ -42,6 +41,8 @@ _SAMPLE = "# Plan\n\nSome **bold** `code` text.\n\n- a\n\n1. b\n\n```python\nx =
 def warm_up() -> None:
     """Render a sample once, so the first reply does not pay for loading the Markdown parser
     and the code highlighter (tens of ms). Thread-safe: run it off the event loop."""
+    from rich.markdown import Markdown as RichMarkdown
+
     console = Console(width=60, file=io.StringIO(), color_system="truecolor")
     console.print(RichMarkdown(_SAMPLE))
 
@@ -154,6 +155,8 @@ class ReplyMarkdown(Widget):
 
     # ------------------------------------------------------------- rendering
     def _render_markdown(self, text: str, width: int) -> list[Strip]:
+        from rich.markdown import Markdown as RichMarkdown  # loaded by warm_up, off the loop
+
         console = self.app.console
         options = console.options.update_width(width).update(height=None, highlight=False)
         lines = console.render_lines(
