@@ -264,8 +264,11 @@ def reply(
     return StreamReply(items)
 
 
-def token_stream(tokens: Sequence[str]) -> StreamReply:
-    """One text block with exactly one ``text_delta`` per token (the bench uses this)."""
+def token_stream(tokens: Sequence[str], per_second: float = 0.0) -> StreamReply:
+    """One text block with exactly one ``text_delta`` per token (the bench uses this).
+
+    ``per_second`` paces the tokens like a real model; 0 sends them as fast as possible.
+    """
     items: list[StreamItem] = [
         message_start(),
         Event(
@@ -277,13 +280,19 @@ def token_stream(tokens: Sequence[str]) -> StreamReply:
             },
         ),
     ]
-    items.extend(
-        Event(
-            "content_block_delta",
-            {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": t}},
+    for token in tokens:
+        items.append(
+            Event(
+                "content_block_delta",
+                {
+                    "type": "content_block_delta",
+                    "index": 0,
+                    "delta": {"type": "text_delta", "text": token},
+                },
+            )
         )
-        for t in tokens
-    )
+        if per_second:
+            items.append(Pause(1 / per_second))
     items.append(Event("content_block_stop", {"type": "content_block_stop", "index": 0}))
     items.append(
         Event(
@@ -513,10 +522,11 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--tokens-file", required=True, help="JSON list of text deltas")
+    parser.add_argument("--per-second", type=float, default=0.0, help="pace (0: flat out)")
     args = parser.parse_args()
     with open(args.tokens_file, encoding="utf-8") as handle:
         tokens = json.load(handle)
-    server = FakeAnthropicServer(responder=lambda request: token_stream(tokens))
+    server = FakeAnthropicServer(responder=lambda request: token_stream(tokens, args.per_second))
 
     async def serve() -> None:
         await server.start()
