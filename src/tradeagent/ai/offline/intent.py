@@ -281,13 +281,7 @@ def _amount(low: str) -> Decimal | None:
     # A lone number that is nothing else (no x, %, time unit, price range, pair) is the amount.
     rest = re.sub(rf"(?:between|from|range)\s+\$?\s*{_NUM}\s*(?:and|to|-)\s*\$?\s*{_NUM}", " ", low)
     rest = re.sub(r"\b[a-z0-9]{2,10}\s*[-/_]\s*[a-z]{3,5}\b|\b[a-z]+\d+\w*", " ", rest)
-    bare = [
-        m
-        for m in re.finditer(
-            r"(?<![\w.])(\d+(?:[.,]\d+)*)\s*(k)?(?![\w.%]|\s*(?:x|%|percent|[-\s]?(?:m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|weeks?)\b|times))",
-            rest,
-        )
-    ]
+    bare = list(_LONE_NUMBER.finditer(rest))
     if len(bare) == 1:
         value = _number(bare[0].group(1), bare[0].group(2))
         if value is not None and value >= 10:
@@ -295,12 +289,21 @@ def _amount(low: str) -> Decimal | None:
     return None
 
 
+_LONE_NUMBER = re.compile(
+    r"""(?<![\w.]) (\d+(?:[.,]\d+)*) \s* (k)?
+        (?! [\w.%] | \s*(?: x | % | percent | times
+                          | [-\s]?(?:m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|weeks?)\b ))""",
+    re.VERBOSE,
+)
+_NOT_AN_AMOUNT = r"(?!\s*(?:x\b|%|percent|[mhdw]\b|min|times|leverage))"
+
+
 def _keyed_amount(low: str) -> Decimal | None:
     patterns = [
         rf"\$\s*{_NUM}\b",
         rf"\b{_NUM}\s*(?:usd[tc]?|dollars?|bucks|quote)\b",
         rf"(?:amount|size|budget|capital|allocate|allocation|notional|with|using|put)"
-        rf"(?:\s+(?:of|is|to|in))?\s+\$?\s*{_NUM}(?!\s*(?:x\b|%|percent|[mhdw]\b|min|times|leverage))",
+        rf"(?:\s+(?:of|is|to|in))?\s+\$?\s*{_NUM}{_NOT_AN_AMOUNT}",
     ]
     for pattern in patterns:
         match = re.search(pattern, low)
