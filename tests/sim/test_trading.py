@@ -4,13 +4,14 @@ shape and arithmetic, the kill switch and drawdown caps stop what they should.""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import httpx
 import numpy as np
 import pytest
 
-from tradeagent.backtest import CloseType, run_backtest
+from tradeagent.backtest import SUPPORTED, BacktestError, CloseType, run_backtest
 from tradeagent.backtest.sources.base import CandleRequest
 from tradeagent.backtest.sources.synthetic import SyntheticSource
 from tradeagent.sim import ManualClock, SimOptions, Simulator
@@ -23,6 +24,7 @@ from tradeagent.strategy import parse_config
 from .helpers import BB_CONFIG, PMM_CONFIG, config, deploy, running_bot, status
 
 ORCH = "/bot-orchestration"
+SCHEMAS = Path(__file__).parents[1] / "data" / "controller-schemas.json"
 
 
 def performance(bot_status: dict[str, Any], controller: str) -> dict[str, Any]:
@@ -341,3 +343,47 @@ async def test_an_invalid_config_update_is_refused_by_the_bot(
     assert "stop_loss" in current["error_logs"][-1]["msg"]
     clock.advance(6 * 3600)
     assert performance(await status(client, bot), "bb_btc")["volume_traded"] > 0
+
+
+async def test_every_stock_controller_example_runs_in_a_bot(
+    client: httpx.AsyncClient, clock: ManualClock
+) -> None:
+    schemas = json.loads(SCHEMAS.read_text())["controllers"]
+    names = list(schemas)
+    configs = [schemas[name]["example_config"] for name in names]
+    bot = await running_bot(client, clock, *configs)
+    started = await status(client, bot)
+    idle = {
+        log["msg"].split()[1]
+        for log in started["general_logs"]
+        if log["level_name"] == "WARNING" and "runs without trading" in log["msg"]
+    }
+    by_id = {c["id"]: c["controller_name"] for c in configs}
+    assert {by_id[i] for i in idle} == set(names) - set(SUPPORTED)
+    clock.advance(2 * 86_400)
+    current = await status(client, bot)
+    assert current["status"] == "running"
+    assert current["error_logs"] == []
+    assert set(current["performance"]) == set(by_id)
+    traded = {by_id[i] for i in by_id if performance(current, i)["volume_traded"] > 0}
+    assert traded == set(SUPPORTED)
+
+
+async def test_an_engine_failure_stops_only_that_controller(
+    client: httpx.AsyncClient, clock: ManualClock, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = await running_bot(client, clock, BB_CONFIG, PMM_CONFIG)
+    trader = sim.bots[bot].controllers["bb_btc"].trader
+    assert trader is not None
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise BacktestError("candles went missing")
+
+    monkeypatch.setattr(trader, "run", broken)
+    clock.advance(3 * 3600)
+    current = await status(client, bot)
+    assert current["status"] == "running"
+    assert current["error_logs"][-1]["msg"] == (
+        "Controller bb_btc stopped on an error: candles went missing"
+    )
+    assert performance(current, "pmm_eth")["volume_traded"] > 0

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from strategy_helpers import replace_line
 from textual.message import Message
 from textual.widgets import Input, Static
 
@@ -135,6 +136,21 @@ async def test_a_prompt_streams_a_reply_and_the_proposal_goes_up_as_the_draft(
         chat = app.query_one(ChatPane)
         assert not chat.streaming
         assert "claude-sonnet-5-5 · $" in str(chat.border_subtitle)
+        # The proposal is the draft in the preview…
+        await pilot.pause()
+        assert app.draft is not None and app.draft.config is not None
+        assert app.draft.config.id == "btc_bb"
+        assert app.draft.source == "claude-sonnet-5-5"
+        strategy = app.query_one("#strategy-pane")
+        assert "bollinger_v1 · BTC-USD · hyperliquid_perpetual" in str(strategy.border_title)
+        summary = str(app.query_one("#strategy-summary", Static).content)
+        assert summary.startswith("Bollinger mean-reversion on BTC-USD perpetual (Hyperliquid)")
+        # …and the next turn tells Claude about it.
+        harness.fake.script(reply(Text("Noted.")))
+        await send(pilot, "make the stop tighter")
+        await finish(pilot)
+    context = harness.fake.messages_requests[-1].json()["messages"][-1]["content"][0]["text"]
+    assert "id: btc_bb" in context
 
 
 async def test_escape_cuts_the_reply_at_once_and_keeps_what_arrived(harness: Harness) -> None:
@@ -337,3 +353,27 @@ async def test_a_long_conversation_shows_its_last_turns_and_keeps_them_all(
     history = harness.fake.messages_requests[0].json()["messages"]
     assert len(history) == 2 * 25 + 1
     assert history[0]["content"] == "question 0"
+
+
+async def test_a_draft_being_edited_that_does_not_validate_reaches_claude_with_its_problems(
+    harness: Harness,
+) -> None:
+    harness.fake.script(
+        reply(ToolCall("propose_strategy", {"config": CONFIG})),
+        reply(Text("Proposed.")),
+        reply(Text("Set stop_loss above 0.")),
+    )
+    app = harness.app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await send(pilot, "mean reversion on BTC")
+        await finish(pilot)
+        await pilot.press("f3", "e")
+        await replace_line(pilot, "stop_loss:", "stop_loss: -0.02")
+        assert app.draft is not None and not app.draft.valid
+        await pilot.press("escape", "f2")
+        await send(pilot, "what is wrong with my draft?")
+        await finish(pilot)
+    context = harness.fake.messages_requests[-1].json()["messages"][-1]["content"][0]["text"]
+    assert "does NOT validate" in context
+    assert "stop_loss: -0.02" in context
+    assert "must be > 0" in context

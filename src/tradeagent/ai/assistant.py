@@ -18,9 +18,18 @@ class Assistant(Protocol):
         """What answers: the model id, or "offline assistant"."""
 
     def reply(
-        self, history: Sequence[Turn], prompt: str, *, draft: ControllerConfigBase | None = None
+        self,
+        history: Sequence[Turn],
+        prompt: str,
+        *,
+        draft: ControllerConfigBase | None = None,
+        broken_draft: str | None = None,
     ) -> AsyncGenerator[AssistantEvent, None]:
-        """Stream the reply to ``prompt`` after ``history``. Close the generator to cut it."""
+        """Stream the reply to ``prompt`` after ``history``. Close the generator to cut it.
+
+        ``draft`` is the preview's valid draft; ``broken_draft`` its text and problems when it
+        does not validate (an edit in progress), so the assistant can help fix it.
+        """
 
     async def prepare(self) -> None:
         """Load and build what the first reply needs (SDK, client, tool schemas), off the

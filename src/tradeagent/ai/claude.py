@@ -152,14 +152,21 @@ class ClaudeAssistant:
 
     # ------------------------------------------------------------------ reply
     async def reply(
-        self, history: Sequence[Turn], prompt: str, *, draft: ControllerConfigBase | None = None
+        self,
+        history: Sequence[Turn],
+        prompt: str,
+        *,
+        draft: ControllerConfigBase | None = None,
+        broken_draft: str | None = None,
     ) -> AsyncGenerator[AssistantEvent, None]:
         """Stream one reply to ``prompt``. Cancel the iteration to cut it."""
         if not self._api_key:
             yield failures.no_key()
             return
         await self.prepare()
-        context = await render_context(self.toolbox.sources, self.toolbox.draft_yaml(draft))
+        context = await render_context(
+            self.toolbox.sources, self.toolbox.draft_yaml(draft), broken_draft=broken_draft
+        )
         messages: list[Any] = self.history_messages(history)
         messages.append(
             {

@@ -91,7 +91,9 @@ async def fetch(source: DataSource | None, what: str, timeout_s: float) -> Fetch
     return Fetched(data=scrub(data))
 
 
-async def render_context(sources: DeskSources, draft_yaml: str | None) -> str:
+async def render_context(
+    sources: DeskSources, draft_yaml: str | None, *, broken_draft: str | None = None
+) -> str:
     """The per-turn ``<desk_context>`` block: mode, exchanges, bots and the current draft."""
     connectors, bots = await asyncio.gather(
         fetch(sources.get_connectors, "connectors", sources.timeout_s),
@@ -107,6 +109,11 @@ async def render_context(sources: DeskSources, draft_yaml: str | None) -> str:
     lines.append("Bots: " + _compact(bots))
     if draft_yaml:
         lines += ["Current draft (YAML, shown in the preview pane):", draft_yaml.rstrip()]
+    elif broken_draft:
+        lines += [
+            "Current draft: the trader's text in the preview does NOT validate yet:",
+            scrub(broken_draft.rstrip()),
+        ]
     else:
         lines.append("Current draft: none yet.")
     lines.append("</desk_context>")

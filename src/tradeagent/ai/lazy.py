@@ -44,12 +44,17 @@ class LazyAssistant:
         await (await self._load()).prepare()
 
     async def reply(
-        self, history: Sequence[Turn], prompt: str, *, draft: ControllerConfigBase | None = None
+        self,
+        history: Sequence[Turn],
+        prompt: str,
+        *,
+        draft: ControllerConfigBase | None = None,
+        broken_draft: str | None = None,
     ) -> AsyncGenerator[AssistantEvent, None]:
         if self._inner is None and self._loading_note:
             yield Status(self._loading_note)
         inner = await self._load()
-        async for event in inner.reply(history, prompt, draft=draft):
+        async for event in inner.reply(history, prompt, draft=draft, broken_draft=broken_draft):
             yield event
 
     async def aclose(self) -> None:

@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
-from tradeagent.backtest import CloseType
+from tradeagent.backtest import BacktestError, CloseType
 from tradeagent.sim.controller import SimController
 from tradeagent.sim.market import SimMarket
 from tradeagent.sim.performance import BUY, Trade, dumps
@@ -191,7 +191,16 @@ class SimBot:
     ) -> None:
         """Run one controller through the engine up to now and publish what happened."""
         quote = controller.trading_pair.partition("-")[2]
-        for trade in controller.run(market, market_now):
+        try:
+            finished = controller.run(market, market_now)
+        except BacktestError as exc:
+            controller.stopped = True  # a real controller that raises stops the same way
+            self.log_error(
+                wall_now,
+                f"Controller {controller.controller_id} stopped on an error: {exc}",
+            )
+            return
+        for trade in finished:
             side = "BUY" if trade.side == BUY else "SELL"
             self.log(
                 wall_now,

@@ -28,6 +28,7 @@ from tradeagent.backtest.candles import interval_seconds
 from tradeagent.backtest.params import (
     BollingerSignal,
     ControllerParams,
+    DcaParams,
     DirectionalParams,
     MacdBollingerSignal,
 )
@@ -167,7 +168,7 @@ class ControllerTrader:
         return [*self.books.recent, *self.finished, *self.active]
 
     def _interval_s(self) -> int:
-        if isinstance(self.params, DirectionalParams):
+        if isinstance(self.params, DirectionalParams | DcaParams):
             return interval_seconds(self.params.interval)
         return CANDLE_S
 
@@ -177,7 +178,7 @@ class ControllerTrader:
 
     def _estimated_warmup(self) -> int:
         """Candles the indicators need before the window (none for market making)."""
-        if not isinstance(self.params, DirectionalParams):
+        if not isinstance(self.params, DirectionalParams | DcaParams):
             return 0
         spec = self.params.signal
         if isinstance(spec, BollingerSignal):

@@ -16,6 +16,7 @@ from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
 from textual.worker import WorkerState
@@ -26,9 +27,12 @@ from tradeagent.settings import Settings
 from tradeagent.tui import gc_policy
 from tradeagent.tui.chat_store import ChatStore
 from tradeagent.tui.conversation_commands import ConversationCommands
+from tradeagent.tui.draft import Draft
 from tradeagent.tui.keys import ACTION_HELP, APP_BINDINGS, binding_ids
+from tradeagent.tui.messages import DraftChanged, StrategyProposed
 from tradeagent.tui.screens.confirm import ConfirmScreen
 from tradeagent.tui.screens.help import HelpScreen
+from tradeagent.tui.strategy_commands import strategy_commands
 from tradeagent.tui.widgets.bots_pane import BotsPane
 from tradeagent.tui.widgets.chat_pane import ChatPane
 from tradeagent.tui.widgets.header import StatusHeader
@@ -55,6 +59,9 @@ class TradeAgentApp(App[None]):
     TITLE = "tradeagent"
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
     COMMANDS = App.COMMANDS | {ConversationCommands}
+
+    draft: reactive[Draft | None] = reactive(None, bindings=True)
+    """The strategy preview's current draft (possibly invalid: check ``draft.valid``)."""
 
     def __init__(
         self,
@@ -93,7 +100,12 @@ class TradeAgentApp(App[None]):
                     classes="pane",
                 )
                 with Vertical(id="right"):
-                    yield StrategyPane(id="strategy-pane", classes="pane")
+                    yield StrategyPane(
+                        policy=self.settings.risk,
+                        mode=self.settings.mode,
+                        id="strategy-pane",
+                        classes="pane",
+                    )
                     yield BotsPane(id="bots-pane", classes="pane")
         yield Footer(id="footer")
 
@@ -119,6 +131,8 @@ class TradeAgentApp(App[None]):
                 severity="error",
                 timeout=15,
             )
+        if self.draft_path is not None:
+            self.query_one(StrategyPane).load_path(self.draft_path)
 
     async def on_unmount(self) -> None:
         if self.assistant is not None:
@@ -143,9 +157,22 @@ class TradeAgentApp(App[None]):
 
     @on(Tabs.TabActivated, "#pane-tabs")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id != event.tabs.active:
+            # Superseded by a later focus_pane(); acting on it would bounce the focus between
+            # two panes for ever (each activation queues the other).
+            return
         name = (event.tab.id or "tab-chat").removeprefix("tab-")
         if name in PANE_IDS and name != self._active_pane:
             self.focus_pane(name)
+
+    # ----------------------------------------------------------------- draft
+    @on(StrategyProposed)
+    def _strategy_proposed(self, message: StrategyProposed) -> None:
+        self.query_one(StrategyPane).propose(message.config, message.source)
+
+    @on(DraftChanged)
+    def _draft_changed(self, message: DraftChanged) -> None:
+        self.draft = message.draft
 
     # ---------------------------------------------------------------- keymap
     def _apply_keymap(self) -> None:
@@ -277,6 +304,7 @@ class TradeAgentApp(App[None]):
                 help_text,
                 partial(self.run_action, action),
             )
+        yield from strategy_commands(self.query_one(StrategyPane))
         yield from super().get_system_commands(screen)
 
 

@@ -72,8 +72,14 @@ class OfflineAssistant:
         """Nothing to release."""
 
     async def reply(
-        self, history: Sequence[Turn], prompt: str, *, draft: ControllerConfigBase | None = None
+        self,
+        history: Sequence[Turn],
+        prompt: str,
+        *,
+        draft: ControllerConfigBase | None = None,
+        broken_draft: str | None = None,
     ) -> AsyncGenerator[AssistantEvent, None]:
+        """``broken_draft`` is not used: repairing a config needs Claude (or the editor)."""
         text, config = answer(history, prompt, draft, self.rules)
         if config is not None:
             yield Proposal(config, drafts.to_yaml(config), drafts.label(config))

@@ -196,8 +196,9 @@ class ChatPane(Pane):
         turn = conversation.turns[index]
         saved_at = yielded_at = time.monotonic()
         try:
+            draft, broken = self._draft()
             replies = self.assistant.reply(
-                conversation.turns[:index], turn.prompt, draft=self._draft()
+                conversation.turns[:index], turn.prompt, draft=draft, broken_draft=broken
             )
             async with aclosing(replies) as events:
                 async for event in events:
@@ -247,13 +248,19 @@ class ChatPane(Pane):
         if self.app.check_action("backtest", ()):
             await self.app.run_action("backtest")
 
-    def _draft(self) -> ControllerConfigBase | None:
-        """The app's current draft, if valid (a config, or a draft object holding one)."""
+    def _draft(self) -> tuple[ControllerConfigBase | None, str | None]:
+        """The preview's draft: its config when valid, else its text and problems."""
         from tradeagent.strategy import ControllerConfigBase
 
         draft = getattr(self.app, "draft", None)
         config = getattr(draft, "config", draft)
-        return config if isinstance(config, ControllerConfigBase) else None
+        if isinstance(config, ControllerConfigBase):
+            return config, None
+        text = getattr(draft, "text", None)
+        if not isinstance(text, str) or not text.strip():
+            return None, None
+        problems = [getattr(p, "message", str(p)) for p in getattr(draft, "problems", ())]
+        return None, text.rstrip() + "\nProblems:\n" + "\n".join(f"- {p}" for p in problems)
 
     # ----------------------------------------------------------------- actions
     def action_stop_reply(self) -> None:
