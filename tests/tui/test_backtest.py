@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from backtest_helpers import (
     backtest,
     engine_result,
@@ -290,23 +291,27 @@ async def test_enter_opens_the_full_results_with_the_executor_ledger(
         assert not isinstance(app.screen, BacktestResultsScreen)
 
 
-async def test_a_proposal_is_backtested_on_arrival_when_auto_backtest_is_on(
-    app_factory: AppFactory, settings: Settings
+@pytest.mark.parametrize("auto", [True, False])
+async def test_the_assistants_proposal_is_backtested_on_arrival_with_auto_backtest(
+    app_factory: AppFactory, settings: Settings, auto: bool
 ) -> None:
-    assert settings.ai.auto_backtest
-    app = app_factory(settings)
-    config = example("bollinger_v1")
+    ai = settings.ai.model_copy(update={"auto_backtest": auto})
+    app = app_factory(settings.model_copy(update={"ai": ai}))  # the offline assistant
     async with app.run_test(size=SIZE) as pilot:
         stop_clocks(app)
-        await propose(pilot, config)
+        app.query_one("#prompt", Input).value = "mean reversion on BTC perp, $300, stop 2%"
+        await pilot.press("enter")
+        await until(pilot, lambda: app.draft is not None)
         await settle(pilot)
+        draft = app.draft
+        assert draft is not None and draft.valid and draft.source == "offline assistant"
+        if not auto:
+            assert app.backtests.outcome is None
+            return
+        await until(pilot, lambda: app.backtests.outcome is not None)
         outcome = app.backtests.outcome
-        assert outcome is not None and outcome.config_hash == config_hash(config)
-    off = app_factory(manual(settings))
-    async with off.run_test(size=SIZE) as pilot:
-        await propose(pilot, config)
-        await settle(pilot)
-        assert off.backtests.outcome is None
+        assert outcome is not None and outcome.config_hash == draft.config_hash
+        assert outcome.result.summary == engine_result(draft.config).summary  # type: ignore[arg-type]
 
 
 async def test_palette_lists_the_backtest_entries_that_apply(
