@@ -177,12 +177,18 @@ class HummingbotClient:
 
     # -- bots -----------------------------------------------------------------------------
 
-    async def bots_status(self) -> dict[str, BotStatus]:
+    async def bots_status(
+        self, *, retry: bool = True, timeout_s: float | None = None
+    ) -> dict[str, BotStatus]:
         """Every active bot, by name: one request whatever the bot count.
 
         One unreadable bot does not hide the others: it comes back with status "error".
+        A poller that is its own retry loop passes ``retry=False`` (exactly one request per
+        call) and a ``timeout`` shorter than the client's.
         """
-        call = Call("GET", "/bot-orchestration/status", "bots status")
+        call = Call(
+            "GET", "/bot-orchestration/status", "bots status", read=retry, timeout=timeout_s
+        )
         raw = await self._http.fetch(call)
         try:
             bots = _StatusReply.model_validate_json(raw).data

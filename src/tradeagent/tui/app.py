@@ -20,8 +20,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
 from textual.worker import WorkerState
 
+from tradeagent.desk.journal import Journal, JournalError, journal_path
+from tradeagent.hb_setup import SIM_TARGET, HbOpener, open_hummingbot
 from tradeagent.settings import Settings
+from tradeagent.tui.fleet_link import Clock, FleetLink, show_in_header, utc_now
 from tradeagent.tui.keys import ACTION_HELP, APP_BINDINGS, binding_ids
+from tradeagent.tui.screens.accounts import AccountsScreen
+from tradeagent.tui.screens.bot_detail import BotDetailScreen
 from tradeagent.tui.screens.confirm import ConfirmScreen
 from tradeagent.tui.screens.help import HelpScreen
 from tradeagent.tui.widgets.bots_pane import BotsPane
@@ -50,10 +55,30 @@ class TradeAgentApp(App[None]):
     TITLE = "tradeagent"
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
 
-    def __init__(self, settings: Settings, *, draft_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        draft_path: Path | None = None,
+        hb: HbOpener | None = None,
+        journal: Journal | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.draft_path = draft_path
+        self.journal = journal
+        self.fleet = FleetLink(
+            self,
+            hb,
+            mode=settings.mode,
+            target=settings.hummingbot.url or SIM_TARGET,
+            interval_s=settings.ui.poll_interval_s,
+            timeout_s=settings.hummingbot.timeout_s,
+            clock=clock,
+            journal=journal,
+        )
+        self.journal_problem: str | None = None
         self.keymap_problems: list[str] = []
         self._active_pane: PaneName = "chat"
         self._width = 160
@@ -72,25 +97,32 @@ class TradeAgentApp(App[None]):
                 yield ChatPane(id="chat-pane", classes="pane")
                 with Vertical(id="right"):
                     yield StrategyPane(id="strategy-pane", classes="pane")
-                    yield BotsPane(id="bots-pane", classes="pane")
+                    yield BotsPane(self.fleet, id="bots-pane", classes="pane")
         yield Footer(id="footer")
 
     def on_mount(self) -> None:
         self._apply_keymap()
         self._apply_theme()
         header = self.query_one(StatusHeader)
-        header.mode = self.settings.mode
-        header.target = (
-            "in-process simulator"
-            if self.settings.hummingbot.url is None
-            else self.settings.hummingbot.url
-        )
-        header.connection = "not connected"
+        self.fleet.signal.subscribe(self, partial(show_in_header, header))
+        show_in_header(header, self.fleet.state)
         header.model = (
             self.settings.ai.model if self.settings.anthropic_key else "offline assistant"
         )
         self._update_layout(self.size.width)
         self.focus_pane("chat")
+        if self.journal_problem:
+            self.notify(
+                self.journal_problem + " Nothing is journalled this session.",
+                title="Journal",
+                severity="error",
+                timeout=15,
+            )
+        self.fleet.start()
+        self.refresh_bindings()
+
+    async def on_unmount(self) -> None:
+        await self.fleet.aclose()
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_layout(event.size.width)
@@ -217,13 +249,26 @@ class TradeAgentApp(App[None]):
         self.notify("New conversation is not available yet.", severity="warning")
 
     def action_refresh(self) -> None:
-        self.notify("Not connected to a Hummingbot API.", severity="warning")
+        if not self.fleet.refresh_now():
+            self.notify(self.fleet.state.problem, title="Refresh", severity="warning")
+
+    def action_accounts(self) -> None:
+        if self.fleet.client is None:
+            self.notify(self.fleet.state.problem, title="Accounts", severity="warning")
+            return
+        self.push_screen(AccountsScreen(self.fleet.client, journal=self.journal))
+
+    @on(BotsPane.DetailRequested)
+    def _open_bot_detail(self, event: BotsPane.DetailRequested) -> None:
+        self.push_screen(BotDetailScreen(self.fleet, event.bot, journal=self.journal))
 
     def action_kill_switch(self) -> None:
         self.notify("Kill switch is not available yet.", severity="warning")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"deploy", "stop_bot", "backtest", "new_chat", "refresh", "kill_switch"}:
+        if action == "refresh":
+            return True if self.fleet.connected else None
+        if action in {"deploy", "stop_bot", "backtest", "new_chat", "kill_switch"}:
             # Greyed out until the capability behind it is wired in.
             return None
         return True
@@ -243,9 +288,43 @@ class TradeAgentApp(App[None]):
                 help_text,
                 partial(self.run_action, action),
             )
+        if self.fleet.connected:
+            yield SystemCommand(
+                "Accounts",
+                "Exchange keys of each account: add, check, delete",
+                self.action_accounts,
+            )
         yield from super().get_system_commands(screen)
 
 
-def make_app(settings: Settings, *, draft_path: Path | None = None) -> TradeAgentApp:
-    """Build the app from settings and injected services (the CLI and the tests both use this)."""
-    return TradeAgentApp(settings, draft_path=draft_path)
+def make_app(
+    settings: Settings,
+    *,
+    draft_path: Path | None = None,
+    hb: HbOpener | None = None,
+    journal: Journal | None = None,
+    clock: Clock = utc_now,
+) -> TradeAgentApp:
+    """Build the app from settings and injected services (the CLI and the tests both use this).
+
+    ``hb`` builds the Hummingbot connection inside the running app (default: from settings).
+    """
+    problem = None
+    if journal is None:
+        try:
+            journal = Journal(
+                journal_path(settings.data_dir),
+                server=settings.hummingbot.url or "sim",
+                mode=settings.mode,
+            )
+        except JournalError as exc:
+            problem = str(exc)
+    app = TradeAgentApp(
+        settings,
+        draft_path=draft_path,
+        hb=hb or partial(open_hummingbot, settings),
+        journal=journal,
+        clock=clock,
+    )
+    app.journal_problem = problem
+    return app
