@@ -179,12 +179,10 @@ class FleetLink:
             self._timer.stop()
             self._timer = None
         self._in_flight = True
+        # Not ``exclusive``: ``_in_flight`` already keeps refreshes apart, and a follow-up
+        # refresh started as one ends must not cancel the one ending.
         self._app.run_worker(
-            self._poll(),
-            name="bots refresh",
-            group="bots-refresh",
-            exclusive=True,
-            exit_on_error=False,
+            self._poll(), name="bots refresh", group="bots-refresh", exit_on_error=False
         )
 
     async def _poll(self) -> None:

@@ -54,9 +54,10 @@ class BotDetailScreen(Screen[None]):
     DEFAULT_CSS = """
     BotDetailScreen #detail { padding: 0 1; }
     BotDetailScreen #detail-summary { height: auto; }
-    BotDetailScreen #detail-note { height: auto; max-height: 8; color: $text-muted; }
+    BotDetailScreen #detail-note { height: auto; max-height: 4; }
     BotDetailScreen #detail-note.-error { color: $error; }
     BotDetailScreen #detail-controllers { height: auto; max-height: 12; }
+    BotDetailScreen #detail-configs { height: auto; max-height: 6; color: $text-muted; }
     BotDetailScreen #detail-middle { height: 14; }
     BotDetailScreen #detail-positions { width: 1fr; height: 1fr; }
     BotDetailScreen #detail-chart { width: 1fr; height: 1fr; }
@@ -101,6 +102,7 @@ class BotDetailScreen(Screen[None]):
             yield Static("", id="detail-note")
             controllers: DataTable[Text] = DataTable(id="detail-controllers", cursor_type="row")
             yield controllers
+            yield Static("", id="detail-configs")
             with Horizontal(id="detail-middle"):
                 positions: DataTable[Text] = DataTable(id="detail-positions", cursor_type="row")
                 yield positions
@@ -118,6 +120,7 @@ class BotDetailScreen(Screen[None]):
         for label in POSITION_COLUMNS:
             positions.add_column(label, key=label)
         self.query_one("#detail-search", Input).display = False
+        self.query_one("#detail-note", Static).display = False
         self.link.signal.subscribe(self, self.show)
         self.show(self.link.state)
         controllers.focus()
@@ -225,8 +228,7 @@ class BotDetailScreen(Screen[None]):
             for cid, config in self.configs.items()
             if cid in wanted
         ]
-        if briefs and not self.busy:
-            self._note("\n".join(briefs))
+        self.query_one("#detail-configs", Static).update("\n".join(briefs))
 
     def _show_positions(self) -> None:
         assert self.bot is not None
@@ -301,6 +303,7 @@ class BotDetailScreen(Screen[None]):
         note = self.query_one("#detail-note", Static)
         note.set_class(error, "-error")
         note.update(message)
+        note.display = bool(message)
 
     # -- keys ------------------------------------------------------------------------------
 
