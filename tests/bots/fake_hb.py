@@ -229,9 +229,7 @@ class FakeHb:
                     report = self.bots[bot_name]["performance"][config]["performance"]
                     report["positions_summary"] = []
                     report["unrealized_pnl_quote"] = 0.0
-                return _json(
-                    {"message": f"Controller configuration for bot '{bot_name}' updated successfully"}
-                )
+                return _json({"message": f"Controller configuration for bot '{bot_name}' updated"})
         return _json({"detail": f"Bot '{bot_name}' not found"}, 404)
 
     def _add_credential(

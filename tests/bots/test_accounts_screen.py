@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import AppMaker, settle
 from fake_hb import FakeHb
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
 
+from conftest import AppMaker, settle
 from tradeagent.desk.journal import Journal
 from tradeagent.tui.app import TradeAgentApp
 from tradeagent.tui.screens.accounts import AccountsScreen, ConnectorPickerScreen
@@ -164,7 +164,9 @@ async def test_local_checks_stop_bad_keys_before_sending(
         assert words in problem
         assert key[2:20] not in problem or not key  # the value itself is never repeated
         assert "nothing left this machine" in str(form.query_one("#credentials-outcome").render())
-        assert fake.count("POST", "/accounts/add-credential/master_account/hyperliquid_perpetual") == 0
+        assert (
+            fake.count("POST", "/accounts/add-credential/master_account/hyperliquid_perpetual") == 0
+        )
 
 
 async def test_server_rejection_shows_its_words_a_cause_and_never_the_secret(

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from conftest import AppMaker, refresh, settle
 from fake_hb import T0, FakeClock, FakeHb, bot, controller, log, position
 from textual.widgets import DataTable, Static
 
+from conftest import AppMaker, refresh, settle
 from tradeagent.desk.journal import Journal
 from tradeagent.tui.app import TradeAgentApp
 from tradeagent.tui.screens.bot_detail import BotDetailScreen
@@ -84,14 +84,16 @@ async def test_enter_opens_the_detail_with_controllers_positions_and_logs(
             logs.index("started."),
         ]
         assert order == sorted(order)  # newest first, errors interleaved by time
-        assert "4 lines · 1 errors" in logs
+        assert "4 lines · 1 error" in logs
         styled = screen.query_one("#detail-log-text", Static).render()
         error_spans = [
             str(styled)[span.start : span.end] for span in styled.spans if "red" in str(span.style)
         ]
         assert any("insufficient balance" in text for text in error_spans)
         summary = str(screen.query_one("#detail-summary", Static).render())
-        assert "up 1h00" in summary and "win 75%" in summary and "(3 of 4 decided closes)" in summary
+        assert (
+            "up 1h00" in summary and "win 75%" in summary and "(3 of 4 decided closes)" in summary
+        )
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, BotDetailScreen)
@@ -106,7 +108,7 @@ async def test_logs_can_be_searched(make: AppMaker, fake: FakeHb) -> None:
         await pilot.pause()
         logs = log_text(screen)
         assert "signal: 1" in logs and "insufficient" not in logs
-        assert "1 lines" in logs and "matching 'signal'" in logs
+        assert "1 line ·" in logs and "matching 'signal'" in logs
         await pilot.press("escape")  # clears the search, stays on the screen
         await pilot.pause()
         assert isinstance(app.screen, BotDetailScreen)
@@ -159,7 +161,9 @@ async def test_stop_one_controller_asks_sends_the_kill_switch_and_verifies(
         assert str(controllers.get_cell("ctl_a", "status")) == "stopped (kill switch)"
         assert str(controllers.get_cell("ctl_b", "status")) == "running"
         assert screen.query_one("#detail-positions", DataTable).row_count == 0
-        assert any(f"Controller ctl_a of {name} is stopped" in n.message for n in app._notifications)
+        assert any(
+            f"Controller ctl_a of {name} is stopped" in n.message for n in app._notifications
+        )
         journal = app.journal
         assert isinstance(journal, Journal)
         begun = journal.latest("controller.stop.begin")

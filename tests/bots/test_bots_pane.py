@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from conftest import AppMaker, quiet_settings, refresh, settle
 from fake_hb import T0, FakeClock, FakeHb, bot, controller
 from textual.widgets import DataTable, Static
 
+from conftest import AppMaker, quiet_settings, refresh, settle
 from tradeagent.desk.journal import Journal, journal_path
 from tradeagent.tui.app import TradeAgentApp
 from tradeagent.tui.screens.help import HelpScreen
@@ -58,7 +58,12 @@ async def test_bots_appear_with_their_figures(make: AppMaker, fake: FakeHb) -> N
         # A running bot whose controllers all report nothing has stopped.
         assert cell(app, sol, "status") == "stopped"
         assert cell(app, sol, "up") == "—"
-        assert "3 bots · 2 running · PnL +6.74" in text_of(app, "#bots-totals")
+        assert text_of(app, "#bots-totals") == (
+            "3 bots · PnL +6.74 (realized +8.41 · unrealized -1.67) · vol 20.0k · 2 positions"
+        )
+        assert pane(app).border_title == "Bots · 2 running"
+        # Names lose the deploy stamp in the table (the uptime says it) but stay the row keys.
+        assert cell(app, btc, "bot") == "btc_bb"
         header = app.query_one(StatusHeader)
         assert header.connected is True
         assert header.totals == "3 bots · PnL +6.74 · vol 20.0k"
@@ -168,7 +173,7 @@ async def test_server_down_goes_stale_backs_off_and_recovers(
         assert status.startswith(stale) and "cannot be reached" in status
         assert "Showing the last data" in status
         assert cell(app, btc, "pnl") == "+2.54"  # the last data stays
-        assert any("Bots refresh failed" == n.title for n in app._notifications)
+        assert any(n.title == "Bots refresh failed" for n in app._notifications)
         # One request per attempt (no hidden retries); stale since the first failure.
         before = fake.status_requests
         clock.advance(10)
@@ -198,9 +203,7 @@ async def test_backoff_doubles_from_the_interval_and_is_capped(
         assert waits == [4, 8, 16, 30, 30, 30, 30]
 
 
-async def test_one_request_per_refresh_whatever_the_bot_count(
-    make: AppMaker, fake: FakeHb
-) -> None:
+async def test_one_request_per_refresh_whatever_the_bot_count(make: AppMaker, fake: FakeHb) -> None:
     for index in range(40):
         fake.add_bot(
             f"bot{index:02d}",

@@ -125,9 +125,10 @@ def check(connector: str, fields: list[FormField], values: Mapping[str, Any]) ->
     for spec in fields:
         value = values.get(spec.name)
         text = value.strip() if isinstance(value, str) else value
-        if spec.required and (text is None or text == ""):
-            problems.append(Problem(spec.name, f"{spec.name} is required."))
-        elif spec.kind == "choice" and text not in ("", None, *spec.choices):
+        if text is None or text == "":
+            if spec.required:
+                problems.append(Problem(spec.name, f"{spec.name} is required."))
+        elif spec.kind == "choice" and text not in spec.choices:
             problems.append(
                 Problem(spec.name, f"{spec.name} must be one of: {', '.join(spec.choices)}.")
             )

@@ -100,7 +100,7 @@ class BotView:
         set_(self, "realized", sum(c.realized for c in self.controllers))
         set_(self, "unrealized", sum(c.unrealized for c in self.controllers))
         set_(self, "volume", sum(c.volume for c in self.controllers))
-        set_(self, "close_types", tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))))
+        set_(self, "close_types", by_count(counts))
 
     @property
     def net(self) -> float:
@@ -237,6 +237,11 @@ def deployed_at(name: str) -> datetime | None:
         return None
 
 
+def by_count(counts: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
+    """Close types, most frequent first."""
+    return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 def close_type_name(raw: str) -> str:
     """``CloseType.TAKE_PROFIT`` → ``TAKE_PROFIT`` (the bot sends the enum's text)."""
     return raw.rsplit(".", 1)[-1].upper()
@@ -273,7 +278,7 @@ def _controller(controller_id: str, report: ControllerReport) -> ControllerView:
         unrealized=performance.unrealized_pnl_quote,
         volume=performance.volume_traded,
         positions=positions,
-        close_types=tuple(sorted(counts.items())),
+        close_types=by_count(counts),
     )
 
 

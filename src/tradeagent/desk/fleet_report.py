@@ -14,16 +14,17 @@ COLUMNS = ("bot", "status", "up", "ctl", "PnL", "vol", "pos", "win", "closes")
 _RIGHT = frozenset({"up", "ctl", "PnL", "vol", "pos", "win"})
 
 
-def totals_line(fleet: Fleet) -> str:
-    """``3 bots · 2 running · PnL +12.40 (realized …, unrealized …) · vol 31.2k · 3 open …``"""
+def totals_line(fleet: Fleet, *, running: bool = False) -> str:
+    """``3 bots · PnL +4.94 (realized +5.99 · unrealized -1.05) · vol 36.0k · 3 open positions``
+    (``running`` adds ``· 2 running`` after the bot count)."""
     bots = len(fleet.bots)
     parts = [
         f"{bots} bot{'s' if bots != 1 else ''}",
-        f"{fleet.running} running",
-        f"PnL {fmt.signed(fleet.net)} (realized {fmt.signed(fleet.realized)}, "
+        *([f"{fleet.running} running"] if running else []),
+        f"PnL {fmt.signed(fleet.net)} (realized {fmt.signed(fleet.realized)} · "
         f"unrealized {fmt.signed(fleet.unrealized)})",
         f"vol {fmt.compact(fleet.volume)}",
-        f"{fleet.open_positions} open position{'s' if fleet.open_positions != 1 else ''}",
+        f"{fleet.open_positions} position{'s' if fleet.open_positions != 1 else ''}",
     ]
     if fleet.in_error:
         parts.append(f"{fleet.in_error} in error")
@@ -47,7 +48,7 @@ def row_cells(bot: BotView, now: datetime) -> tuple[str, ...]:
 
 def fleet_table(fleet: Fleet, now: datetime) -> str:
     """Totals, then one aligned line per bot, then each error row's explanation."""
-    lines = [totals_line(fleet)]
+    lines = [totals_line(fleet, running=True)]
     if not fleet.bots:
         lines.append("No bots on this server. Deploy one from the TUI (ctrl+g) or the API.")
         return "\n".join(lines)

@@ -286,7 +286,10 @@ class BotDetailScreen(Screen[None]):
         self._logs_shown = key
         text = Text()
         errors = sum(1 for line in lines if line.is_error)
-        heading = f"Logs · newest first · {len(lines)} lines · {errors} errors"
+        heading = (
+            f"Logs · newest first · {len(lines)} line{'s' if len(lines) != 1 else ''} · "
+            f"{errors} error{'s' if errors != 1 else ''}"
+        )
         if self.search:
             heading += f" · matching '{self.search}'"
         text.append(heading + "\n", style="bold")

@@ -26,6 +26,7 @@ from tradeagent.tui.widgets.bots_table import (
     bot_cells,
     matches,
     ordered,
+    short_names,
 )
 from tradeagent.tui.widgets.pane import Pane
 
@@ -79,7 +80,9 @@ class BotsPane(Pane):
         yield Static("Not connected to a Hummingbot API.", id="bots-status")
         yield Static("", id="bots-totals")
         yield Input(placeholder="filter bots · Enter keep · Esc clear", id="bots-filter")
-        table: DataTable[Text] = DataTable(id="bots-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text] = DataTable(
+            id="bots-table", cursor_type="row", zebra_stripes=True, fixed_columns=1
+        )
         table.tooltip = TABLE_HELP
         yield table
         yield Static("", id="bots-problems")
@@ -152,11 +155,12 @@ class BotsPane(Pane):
         visible = [bot for bot in fleet.bots if matches(bot, self.filter_text)]
         rows = ordered(visible, SORT_ORDERS[self.sort_index], self.sort_reversed)
         wanted = [bot.name for bot in rows]
+        shown = short_names(list(fleet.names))
         for name in [name for name in self._cells if name not in set(wanted)]:
             table.remove_row(name)
             del self._cells[name]
         for bot in rows:
-            cells = bot_cells(bot, history, state.now)
+            cells = bot_cells(bot, shown[bot.name], history, state.now)
             old = self._cells.get(bot.name)
             if old is None:
                 table.add_row(*cells, key=bot.name)
@@ -166,7 +170,8 @@ class BotsPane(Pane):
                         table.update_cell(bot.name, column, after, update_width=width is None)
             self._cells[bot.name] = cells
         if [row.key.value for row in table.ordered_rows] != wanted:
-            rank = {name: index for index, name in enumerate(wanted)}
+            # Sorting sees cell values only; shown names are unique, so they find the rank.
+            rank = {shown[name]: index for index, name in enumerate(wanted)}
             table.sort("bot", key=lambda cell: rank[str(cell)])
         if selected is not None and selected in self._cells:
             table.move_cursor(row=table.get_row_index(selected), animate=False)

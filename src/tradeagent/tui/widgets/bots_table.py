@@ -13,10 +13,10 @@ from typing import Any
 from rich.text import Text
 
 from tradeagent.desk import fleet_format as fmt
-from tradeagent.desk.fleet import BotView
+from tradeagent.desk.fleet import BotView, deployed_at
 from tradeagent.desk.pnl_history import PnlHistory
 
-SPARK_WIDTH = 10
+SPARK_WIDTH = 8
 
 # (key, label, width); width None grows to the content.
 COLUMNS: tuple[tuple[str, str, int | None], ...] = (
@@ -24,12 +24,12 @@ COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("status", "status", 9),
     ("up", "up", 5),
     ("ctl", "ctl", 3),
-    ("pnl", "PnL", 10),
-    ("vol", "vol", 7),
+    ("pnl", "PnL", 9),
+    ("vol", "vol", 6),
     ("pos", "pos", 3),
     ("win", "win", 4),
-    ("closes", "closes", 14),
     ("trend", "session", SPARK_WIDTH),
+    ("closes", "closes", None),
 )
 COLUMN_KEYS = tuple(key for key, _, _ in COLUMNS)
 
@@ -44,6 +44,7 @@ STATUS_STYLES = {
 _STATUS_RANK = {"error": 0, "not_found": 1, "idle": 2, "stopping": 3, "stopped": 4, "running": 5}
 
 Cells = tuple[Text, ...]
+_STAMP_EXAMPLE = "-20261124-090241"
 
 
 def pnl_style(value: float) -> str:
@@ -54,12 +55,26 @@ def pnl_style(value: float) -> str:
     return ""
 
 
-def bot_cells(bot: BotView, history: PnlHistory, now: datetime) -> Cells:
+def short_names(names: list[str]) -> dict[str, str]:
+    """Names as the table shows them: without the server's ``-YYYYMMDD-HHMMSS`` deploy suffix
+    (the uptime column says it) unless two bots share the rest of the name."""
+    bases = [deployed_base(name) for name in names]
+    return {
+        name: base if bases.count(base) == 1 else name
+        for name, base in zip(names, bases, strict=True)
+    }
+
+
+def deployed_base(name: str) -> str:
+    return name[: -len(_STAMP_EXAMPLE)] if deployed_at(name) is not None else name
+
+
+def bot_cells(bot: BotView, shown_as: str, history: PnlHistory, now: datetime) -> Cells:
     """The cells of one bot, in :data:`COLUMNS` order."""
     trend = history.values(bot.name)
     trend_style = pnl_style(trend[-1] - trend[0]) if len(trend) > 1 else "dim"
     return (
-        Text(bot.name),
+        Text(shown_as),
         Text(fmt.status_label(bot.status), style=STATUS_STYLES.get(bot.status, "")),
         Text(fmt.duration(bot.uptime(now)), justify="right"),
         Text(str(len(bot.controllers)), justify="right"),
@@ -67,8 +82,8 @@ def bot_cells(bot: BotView, history: PnlHistory, now: datetime) -> Cells:
         Text(fmt.compact(bot.volume), justify="right"),
         Text(str(bot.open_positions), justify="right"),
         Text(fmt.percent(bot.win_rate), justify="right"),
-        Text(fmt.close_summary(bot.close_types)),
         Text(fmt.sparkline(trend, SPARK_WIDTH), style=trend_style),
+        Text(fmt.close_summary(bot.close_types)),
     )
 
 
