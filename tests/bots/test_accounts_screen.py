@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bots_helpers import AppMaker, settle
 from fake_hb import FakeHb
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
 
-from conftest import AppMaker, settle
 from tradeagent.desk.journal import Journal
 from tradeagent.tui.app import TradeAgentApp
 from tradeagent.tui.screens.accounts import AccountsScreen, ConnectorPickerScreen

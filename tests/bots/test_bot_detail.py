@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from bots_helpers import AppMaker, refresh, settle
 from fake_hb import T0, FakeClock, FakeHb, bot, controller, log, position
 from textual.widgets import DataTable, Static
 
-from conftest import AppMaker, refresh, settle
 from tradeagent.desk.journal import Journal
 from tradeagent.tui.app import TradeAgentApp
 from tradeagent.tui.screens.bot_detail import BotDetailScreen

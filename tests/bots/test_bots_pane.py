@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from bots_helpers import AppMaker, quiet_settings, refresh, settle
 from fake_hb import T0, FakeClock, FakeHb, bot, controller
 from textual.widgets import DataTable, Static
 
-from conftest import AppMaker, quiet_settings, refresh, settle
 from tradeagent.desk.journal import Journal, journal_path
 from tradeagent.tui.app import TradeAgentApp
 from tradeagent.tui.screens.help import HelpScreen

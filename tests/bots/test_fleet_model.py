@@ -94,8 +94,7 @@ def test_fleet_totals_and_error_rows() -> None:
     assert fleet.names == ("a", "b", "c")
     assert (fleet.net, fleet.volume, fleet.running, fleet.in_error) == (1.0, 150, 2, 1)
     assert totals_line(fleet) == (
-        "3 bots · PnL +1.00 (realized +1.00 · unrealized 0.00) · vol 150 · 2 positions · "
-        "1 in error"
+        "3 bots · PnL +1.00 (realized +1.00 · unrealized 0.00) · vol 150 · 2 positions · 1 in error"
     )
     assert totals_line(fleet, running=True).startswith("3 bots · 2 running · PnL +1.00")
 

@@ -154,26 +154,16 @@ class BotDetailScreen(Screen[None]):
             self._show_logs()
 
     def _show_summary(self, state: FleetState, gone: bool) -> None:
+        """Line 1: the bot, its status and how fresh the data is. Line 2: its figures."""
         bot = self.bot
         text = Text()
         text.append(f" {self.bot_name} ", style="bold reverse")
-        if bot is None:
-            text.append("  waiting for the first refresh…" if not gone else "")
-        else:
+        if bot is not None:
             text.append("  ")
             text.append(fmt.status_label(bot.status), style=STATUS_STYLES.get(bot.status, ""))
             now = state.now or state.refreshed_at
             if now is not None:
                 text.append(f" · up {fmt.duration(bot.uptime(now))}")
-            text.append(" · net PnL ")
-            text.append(fmt.signed(bot.net), style=pnl_style(bot.net))
-            text.append(
-                f" (realized {fmt.signed(bot.realized)}, unrealized {fmt.signed(bot.unrealized)})"
-                f" · vol {fmt.compact(bot.volume)} · {bot.open_positions} open · "
-                f"win {fmt.percent(bot.win_rate)}"
-            )
-            if bot.win_rate is not None:
-                text.append(f" ({bot.wins} of {bot.wins + bot.losses} decided closes)", "dim")
         if gone:
             text.append(
                 "  · no longer on the server (stopped and archived?); last data shown",
@@ -186,6 +176,19 @@ class BotDetailScreen(Screen[None]):
             )
         elif state.refreshed_at is not None:
             text.append(f"  · refreshed {fmt.clock(state.refreshed_at)}", style="dim")
+        text.append("\n")
+        if bot is None:
+            text.append("waiting for the first refresh…", style="dim")
+        else:
+            text.append("net PnL ")
+            text.append(fmt.signed(bot.net), style=pnl_style(bot.net))
+            text.append(
+                f" (realized {fmt.signed(bot.realized)}, unrealized {fmt.signed(bot.unrealized)})"
+                f" · vol {fmt.compact(bot.volume)} · {bot.open_positions} open · "
+                f"win {fmt.percent(bot.win_rate)}"
+            )
+            if bot.win_rate is not None:
+                text.append(f" ({bot.wins} of {bot.wins + bot.losses} decided closes)", "dim")
         self.query_one("#detail-summary", Static).update(text)
         if bot is not None and bot.problem:
             self._note(bot.problem, error=True)
@@ -236,6 +239,8 @@ class BotDetailScreen(Screen[None]):
         rows: dict[str, tuple[Text, ...]] = {}
         for position in self.bot.positions:
             key = f"{position.controller}|{position.connector}|{position.pair}|{position.side}"
+            while key in rows:  # a bot should not repeat a position, but may
+                key += "+"
             rows[key] = (
                 Text(position.controller),
                 Text(position.pair),
