@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from tradeagent.hb import BotStatus, ControllerReport, LogEntry
+from tradeagent.hb import BotStatus, ControllerReport, LogEntry, PerformanceReport
 
 WINNING_CLOSES = frozenset({"TAKE_PROFIT", "TRAILING_STOP"})
 LOSING_CLOSES = frozenset({"STOP_LOSS"})
@@ -61,16 +61,45 @@ class ControllerView:
     realized: float = 0.0
     unrealized: float = 0.0
     volume: float = 0.0
-    positions: tuple[PositionView, ...] = ()
     close_types: tuple[tuple[str, int], ...] = ()
+    report: PerformanceReport | None = field(default=None, repr=False, compare=False)
 
     @property
     def net(self) -> float:
         return self.realized + self.unrealized
 
     @property
+    def open_positions(self) -> int:
+        return len(self.report.positions_summary) if self.report is not None else 0
+
+    @property
+    def positions(self) -> tuple[PositionView, ...]:
+        """Built on demand: the pane only counts them, the detail screen lists them."""
+        if self.report is None:
+            return ()
+        return tuple(
+            PositionView(
+                controller=self.id,
+                connector=p.connector_name,
+                pair=p.trading_pair,
+                side="long" if p.is_long else "short",
+                amount=p.amount,
+                breakeven=p.breakeven_price,
+                unrealized=p.unrealized_pnl_quote,
+                realized=p.realized_pnl_quote,
+                fees=p.cum_fees_quote,
+                volume=p.volume_traded_quote,
+            )
+            for p in self.report.positions_summary
+        )
+
+    @property
     def pairs(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(p.pair for p in self.positions if p.pair))
+        if self.report is None:
+            return ()
+        return tuple(
+            dict.fromkeys(p.trading_pair for p in self.report.positions_summary if p.trading_pair)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,37 +111,31 @@ class BotView:
     status: str
     started_at: datetime | None
     controllers: tuple[ControllerView, ...]
-    general_logs: tuple[LogLine, ...] = ()
-    error_logs: tuple[LogLine, ...] = ()
+    realized: float = 0.0
+    unrealized: float = 0.0
+    volume: float = 0.0
+    open_positions: int = 0
+    close_types: tuple[tuple[str, int], ...] = ()
     problem: str = ""
     source: str = ""
-    realized: float = field(init=False)
-    unrealized: float = field(init=False)
-    volume: float = field(init=False)
-    close_types: tuple[tuple[str, int], ...] = field(init=False)
-
-    def __post_init__(self) -> None:
-        counts: dict[str, int] = {}
-        for controller in self.controllers:
-            for kind, count in controller.close_types:
-                counts[kind] = counts.get(kind, 0) + count
-        set_ = object.__setattr__
-        set_(self, "realized", sum(c.realized for c in self.controllers))
-        set_(self, "unrealized", sum(c.unrealized for c in self.controllers))
-        set_(self, "volume", sum(c.volume for c in self.controllers))
-        set_(self, "close_types", by_count(counts))
+    raw: BotStatus | None = field(default=None, repr=False, compare=False)
 
     @property
     def net(self) -> float:
         return self.realized + self.unrealized
 
     @property
-    def open_positions(self) -> int:
-        return sum(len(c.positions) for c in self.controllers)
-
-    @property
     def positions(self) -> tuple[PositionView, ...]:
         return tuple(p for c in self.controllers for p in c.positions)
+
+    @property
+    def general_logs(self) -> tuple[LogLine, ...]:
+        """Built on demand (only the detail screen reads logs)."""
+        return _logs(self.raw.general_logs) if self.raw is not None else ()
+
+    @property
+    def error_logs(self) -> tuple[LogLine, ...]:
+        return _logs(self.raw.error_logs) if self.raw is not None else ()
 
     @property
     def wins(self) -> int:
@@ -214,15 +237,23 @@ def read_bot(name: str, status: BotStatus) -> BotView:
         _controller(controller_id, report)
         for controller_id, report in sorted(status.performance.items())
     )
+    counts: dict[str, int] = {}
+    for controller in controllers:
+        for kind, count in controller.close_types:
+            counts[kind] = counts.get(kind, 0) + count
     return BotView(
         name=name,
         status=status.effective_status,
         started_at=deployed_at(name),
         controllers=controllers,
-        general_logs=_logs(status.general_logs),
-        error_logs=_logs(status.error_logs),
+        realized=sum(c.realized for c in controllers),
+        unrealized=sum(c.unrealized for c in controllers),
+        volume=sum(c.volume for c in controllers),
+        open_positions=sum(c.open_positions for c in controllers),
+        close_types=by_count(counts),
         problem=status.error,
         source=status.source,
+        raw=status,
     )
 
 
@@ -251,21 +282,6 @@ def _controller(controller_id: str, report: ControllerReport) -> ControllerView:
     performance = report.performance
     if performance is None:
         return ControllerView(id=controller_id, status="stopped", reporting=False)
-    positions = tuple(
-        PositionView(
-            controller=controller_id,
-            connector=p.connector_name,
-            pair=p.trading_pair,
-            side="long" if p.is_long else "short",
-            amount=p.amount,
-            breakeven=p.breakeven_price,
-            unrealized=p.unrealized_pnl_quote,
-            realized=p.realized_pnl_quote,
-            fees=p.cum_fees_quote,
-            volume=p.volume_traded_quote,
-        )
-        for p in performance.positions_summary
-    )
     counts: dict[str, int] = {}
     for raw, count in performance.close_type_counts.items():
         kind = close_type_name(raw)
@@ -277,8 +293,8 @@ def _controller(controller_id: str, report: ControllerReport) -> ControllerView:
         realized=performance.realized_pnl_quote,
         unrealized=performance.unrealized_pnl_quote,
         volume=performance.volume_traded,
-        positions=positions,
         close_types=by_count(counts),
+        report=performance,
     )
 
 
