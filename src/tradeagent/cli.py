@@ -145,6 +145,59 @@ def config_init(ctx: click.Context, force: bool, target: Path | None) -> None:
     click.echo(f"wrote {written} (mode 0600). Edit it, then check with: tradeagent config")
 
 
+@cli.command()
+@click.argument("config_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--days", type=float, default=None, help="Backtest the last N days (default 30).")
+@click.option("--start", default=None, help="First candle: unix seconds or ISO date (UTC).")
+@click.option(
+    "--end", default=None, help="Last candle: unix seconds or ISO date (a date includes all of it)."
+)
+@click.option(
+    "--source",
+    default="synthetic",
+    show_default=True,
+    help="Candles: synthetic, file:PATH (CSV, gzip ok), hyperliquid or hummingbot.",
+)
+@click.option("--seed", type=int, default=7, show_default=True, help="Synthetic market seed.")
+@click.option(
+    "--mode",
+    type=click.Choice(["hummingbot", "realistic"]),
+    default="hummingbot",
+    show_default=True,
+    help="hummingbot: reproduce Hummingbot's backtester; realistic: its quirks fixed.",
+)
+@click.option(
+    "--trade-cost", type=float, default=0.0006, show_default=True, help="Fee per fill (fraction)."
+)
+@click.option("--resolution", default="1m", show_default=True, help="Candle interval simulated.")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "server"]),
+    default="local",
+    show_default=True,
+    help="server: also run POST /backtesting/run on the Hummingbot API and compare.",
+)
+@click.option("--json", "as_json", is_flag=True, help="JSON for scripts (results, executors).")
+@click.pass_context
+def backtest(ctx: click.Context, /, config_file: Path, as_json: bool, **options: Any) -> None:
+    """Backtest a controller config (YAML) on candles, in well under a second."""
+    settings = load(ctx).settings
+    from tradeagent.desk.backtest_command import BacktestCommand, CommandFailed, HummingbotAccess
+
+    hb = settings.hummingbot
+    access = None
+    if hb.url is not None:
+        access = HummingbotAccess(
+            hb.url, hb.username, hb.password.get_secret_value(), hb.timeout_s, hb.long_timeout_s
+        )
+    command = BacktestCommand(cache_dir=settings.cache_dir, hummingbot=access)
+    try:
+        output = run_async(command.run(config_file, as_json=as_json, **options))
+    except CommandFailed as exc:
+        fail(str(exc), code=exc.code)
+    click.echo(output)
+
+
 def run_async(coro: Any) -> Any:
     """Run a coroutine for a command; Ctrl-C exits 130 without a traceback."""
     import asyncio
@@ -194,3 +247,113 @@ def accounts(ctx: click.Context, as_json: bool) -> None:
         run_async(show_accounts(settings, as_json=as_json, echo=click.echo))
     except CommandError as exc:
         fail(str(exc), code=exc.code)
+
+
+@cli.command()
+@click.option(
+    "--url",
+    default=None,
+    help="Check this Hummingbot API instead of hummingbot.url, e.g. http://127.0.0.1:8000.",
+)
+@click.pass_context
+def doctor(ctx: click.Context, url: str | None) -> None:
+    """Check the Hummingbot API (reachable, version, login, Docker, MQTT, account keys) and
+    the Anthropic key; without hummingbot.url, the built-in simulator. Exits 1 when something
+    blocks trading."""
+    loaded = load(ctx)
+    from tradeagent.doctor import Setup, doctor
+    from tradeagent.hb import HummingbotClient
+
+    hummingbot = loaded.settings.hummingbot
+    password = hummingbot.password.get_secret_value()
+    target = (url or hummingbot.url or "").strip().rstrip("/")
+    if target and not target.startswith(("http://", "https://")):
+        fail(f"--url {target!r} must start with http:// or https:// (e.g. http://127.0.0.1:8000)")
+    setup = Setup(
+        account=hummingbot.account,
+        username=hummingbot.username,
+        default_login=bool(target) and (hummingbot.username, password) == ("admin", "admin"),
+        anthropic_key_source=(
+            loaded.source_of("ai.api_key") if loaded.settings.anthropic_key else None
+        ),
+        simulated=not target,
+    )
+
+    async def check() -> int:
+        if target:
+            async with HummingbotClient(
+                target, hummingbot.username, password, timeout=hummingbot.timeout_s
+            ) as hb:
+                return await doctor(hb, setup, click.echo)
+        from tradeagent.sim import EmbeddedSimulator, SimOptions
+
+        # A fresh simulator: doctor never reads or writes the state file the TUI keeps.
+        options = SimOptions(username=hummingbot.username, password=password)
+        async with (
+            EmbeddedSimulator(options) as sim,
+            HummingbotClient(
+                sim.base_url,
+                hummingbot.username,
+                password,
+                transport=sim.transport,
+                label="The built-in simulator (in-process)",
+            ) as hb,
+        ):
+            return await doctor(hb, setup, click.echo)
+
+    sys.exit(run_async(check()))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--speed",
+    type=click.FloatRange(min=0, min_open=True, max=100_000),
+    default=None,
+    help="Market seconds per wall-clock second (default: hummingbot.sim_speed, 1).",
+)
+@click.option(
+    "--state",
+    "state_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Keep accounts, configs and bots in this JSON file across restarts (mode 0600).",
+)
+@click.option("--seed", default=7, show_default=True, help="Seed of the simulated market.")
+@click.option(
+    "--chaos",
+    "chaos_specs",
+    multiple=True,
+    metavar="SPEC",
+    help="Inject faults, e.g. 'latency=0.05-0.3,error=0.02' or 'bot=ta-*,fault=silent' "
+    "(repeatable; a bad spec prints the full syntax).",
+)
+@click.pass_context
+def sim(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    speed: float | None,
+    state_file: Path | None,
+    seed: int,
+    chaos_specs: tuple[str, ...],
+) -> None:
+    """Serve the built-in Hummingbot API simulator over HTTP (for other tools)."""
+    hb = load(ctx).settings.hummingbot
+    from tradeagent.sim.command import SimCommandError, serve_simulator
+
+    try:
+        serve_simulator(
+            host=host,
+            port=port,
+            speed=speed if speed is not None else hb.sim_speed,
+            state_file=state_file or hb.sim_state_file,
+            seed=seed,
+            chaos_specs=chaos_specs,
+            username=hb.username,
+            password=hb.password.get_secret_value(),
+            echo=click.echo,
+        )
+    except SimCommandError as exc:
+        fail(str(exc), code=1)
