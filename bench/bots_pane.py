@@ -81,7 +81,8 @@ server.serve_forever()
 '''
 
 
-SPLIT: list[float] = []
+CPU: list[float] = []
+"""CPU time of this process per refresh: steadier than wall time on a shared machine."""
 
 
 def resident_mb() -> float:
@@ -117,16 +118,18 @@ async def run(refreshes: int, url: str, data_dir: Path) -> tuple[list[float], in
         await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("f4")
-        rows = app.query_one(BotsPane).table.row_count
+        pane = app.query_one(BotsPane)
+        rows = pane.table.row_count
         first = app.fleet.requests
         for _ in range(refreshes):
             moment[0] += timedelta(seconds=2)  # two seconds a refresh, as by default
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             state = await app.fleet.refreshed()
-            mid = time.perf_counter()
-            await pilot.pause()  # the pane applies the refresh and the screen is rendered
+            while pane.state is not state:  # the pane takes the new state from its queue
+                await asyncio.sleep(0)
+            app.screen._on_timer_update()  # and the next frame draws it (what a frame does)
             times.append(time.perf_counter() - start)
-            SPLIT.append(mid - start)
+            CPU.append(time.process_time() - cpu)
             assert state.connection == "connected", state.problem
         made = app.fleet.requests - first
     async with httpx.AsyncClient() as client:
@@ -167,7 +170,11 @@ def main() -> None:
         f"max {max(times) * 1000:.1f} ms   budget 30 ms median   "
         f"{'ok' if median <= 0.030 else 'OVER BUDGET'}"
     )
-    print(f"  fetch+parse part: median {statistics.median(SPLIT) * 1000:.1f} ms")
+    print(
+        f"  CPU time per refresh (this process): median {statistics.median(CPU) * 1000:.1f} ms, "
+        f"p95 {sorted(CPU)[int(len(CPU) * 0.95)] * 1000:.1f} ms   budget 30 ms median   "
+        f"{'ok' if statistics.median(CPU) <= 0.030 else 'OVER BUDGET'}"
+    )
     per = served / len(times)
     print(
         f"  requests: {made} sent, {served} served = {per:.2f} per refresh   budget 1   "

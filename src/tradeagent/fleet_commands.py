@@ -12,7 +12,7 @@ from tradeagent.desk import fleet_format as fmt
 from tradeagent.desk.fleet import Fleet, read_fleet
 from tradeagent.desk.fleet_report import fleet_json, fleet_table
 from tradeagent.hb import HummingbotError
-from tradeagent.hb_setup import NO_SERVER, HbConnection, open_hummingbot
+from tradeagent.hb_setup import HbConnection, HbSetupError, open_hummingbot
 from tradeagent.settings import Settings
 
 Echo = Callable[[str], None]
@@ -21,7 +21,7 @@ MAX_WATCH_BACKOFF_S = 30.0
 
 class CommandError(Exception):
     """The command cannot do its job; ``str()`` says why and what to do. ``code`` is the exit
-    status: 1 the server failed, 2 nothing is configured to talk to."""
+    status: 1 the server failed, 2 what is configured cannot be used."""
 
     def __init__(self, message: str, code: int = 1) -> None:
         super().__init__(message)
@@ -29,10 +29,10 @@ class CommandError(Exception):
 
 
 def _connect(settings: Settings) -> HbConnection:
-    connection = open_hummingbot(settings)
-    if connection is None:
-        raise CommandError(NO_SERVER, code=2)
-    return connection
+    try:
+        return open_hummingbot(settings)
+    except HbSetupError as exc:
+        raise CommandError(str(exc), code=2) from exc
 
 
 async def status(
@@ -54,7 +54,7 @@ async def status(
     try:
         while True:
             try:
-                bots = await connection.client.bots_status()
+                bots = await connection.client.bots_reports()
             except HummingbotError as exc:
                 if not watch:
                     raise CommandError(exc.message) from exc

@@ -1,25 +1,28 @@
 """The Hummingbot API tradeagent talks to, from settings: the configured URL (LIVE) or, with no
 ``hummingbot.url``, the built-in simulator in-process (SIM).
 
-Build it inside the running event loop (httpx binds its pool to the loop) and close it there.
+Build the connection inside the running event loop (httpx binds its pool to the loop) and close
+it there. Loading the simulator takes about a second of imports: :meth:`SettingsOpener.prepare`
+does that part and may run in a thread, so the screen is drawn meanwhile.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol, runtime_checkable
 
 from tradeagent.hb import HummingbotClient
 from tradeagent.settings import Settings
 
 SIM_TARGET = "in-process simulator"
+SIM_LABEL = "The built-in simulator (in-process)"
 
-NO_SERVER = (
-    "No Hummingbot API configured and the built-in simulator is not available in this build. "
-    "Set hummingbot.url (e.g. http://127.0.0.1:8000) in the config file or "
-    "TRADEAGENT_HUMMINGBOT__URL; `tradeagent config` shows it."
-)
+
+class HbSetupError(Exception):
+    """The server cannot be set up (e.g. an unusable simulator state file); the message says
+    why and what to do."""
 
 
 @dataclass
@@ -38,20 +41,66 @@ class HbConnection:
 
 
 HbOpener = Callable[[], "HbConnection | None"]
-"""Builds the connection (inside the running loop); None when there is nothing to talk to."""
+"""Builds the connection (inside the running loop); None when there is nothing to talk to.
+Raises :class:`HbSetupError` when what is configured cannot be used."""
 
 
-def open_hummingbot(settings: Settings, *, retries: int = 2) -> HbConnection | None:
-    """The server the settings point at; None without a URL while no simulator is built in."""
+@runtime_checkable
+class Preparable(Protocol):
+    """An opener with slow, loop-free groundwork (imports) that may run in a thread first."""
+
+    def prepare(self) -> None: ...
+
+
+class SettingsOpener:
+    """The server the settings point at: ``hummingbot.url``, else the simulator."""
+
+    def __init__(self, settings: Settings, *, retries: int = 2) -> None:
+        self.settings = settings
+        self.retries = retries
+
+    def prepare(self) -> None:
+        if self.settings.hummingbot.url is None:
+            importlib.import_module("tradeagent.sim")
+
+    def __call__(self) -> HbConnection:
+        return open_hummingbot(self.settings, retries=self.retries)
+
+
+def open_hummingbot(settings: Settings, *, retries: int = 2) -> HbConnection:
+    """The configured server, or the in-process simulator when no URL is set."""
     hb = settings.hummingbot
-    if hb.url is None:
-        return None
+    password = hb.password.get_secret_value()
+    if hb.url is not None:
+        client = HummingbotClient(
+            hb.url,
+            hb.username,
+            password,
+            timeout=hb.timeout_s,
+            long_timeout=hb.long_timeout_s,
+            retries=retries,
+        )
+        return HbConnection(client, "LIVE", hb.url)
+    from tradeagent.sim import EmbeddedSimulator, SimOptions, SimStateError
+
+    options = SimOptions(
+        username=hb.username,
+        password=password,
+        speed=hb.sim_speed,
+        state_file=hb.sim_state_file,
+    )
+    try:
+        simulator = EmbeddedSimulator(options)
+    except SimStateError as exc:
+        raise HbSetupError(str(exc)) from exc
     client = HummingbotClient(
-        hb.url,
+        simulator.base_url,
         hb.username,
-        hb.password.get_secret_value(),
+        password,
         timeout=hb.timeout_s,
         long_timeout=hb.long_timeout_s,
+        transport=simulator.transport,
+        label=SIM_LABEL,
         retries=retries,
     )
-    return HbConnection(client, "LIVE", hb.url)
+    return HbConnection(client, "SIM", SIM_TARGET, [simulator.aclose])

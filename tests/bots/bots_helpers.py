@@ -19,8 +19,11 @@ def quiet_settings(**ui: Any) -> Settings:
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Let every worker finish and every message be handled."""
-    await pilot.app.workers.wait_for_complete()
+    """Let every worker finish (including those started by finishing ones: the connection
+    starts the first refresh) and every message be handled."""
+    while any(worker.is_running for worker in pilot.app.workers):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
     await pilot.pause()
 
 

@@ -7,13 +7,14 @@ from datetime import timedelta
 
 from bots_helpers import AppMaker, quiet_settings, refresh, settle
 from fake_hb import T0, FakeClock, FakeHb, bot, controller
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from tradeagent.desk.journal import Journal, journal_path
 from tradeagent.tui.app import TradeAgentApp
 from tradeagent.tui.screens.help import HelpScreen
 from tradeagent.tui.widgets.bots_pane import BotsPane
 from tradeagent.tui.widgets.header import StatusHeader
+from tradeagent.tui.widgets.row_table import RowTable
 
 
 def pane(app: TradeAgentApp) -> BotsPane:
@@ -21,7 +22,7 @@ def pane(app: TradeAgentApp) -> BotsPane:
 
 
 def cell(app: TradeAgentApp, bot_name: str, column: str) -> str:
-    return str(pane(app).table.get_cell(bot_name, column))
+    return pane(app).table.cell(bot_name, column)
 
 
 def text_of(app: TradeAgentApp, selector: str) -> str:
@@ -46,7 +47,7 @@ async def test_bots_appear_with_their_figures(make: AppMaker, fake: FakeHb) -> N
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
         table = pane(app).table
-        assert [row.key.value for row in table.ordered_rows] == [btc, eth, sol]
+        assert table.keys == [btc, eth, sol]
         assert cell(app, btc, "status") == "running"
         assert cell(app, btc, "up") == "2h01"
         assert cell(app, btc, "pnl") == "+2.54"  # 3.41 realized - 0.87 unrealized
@@ -61,7 +62,9 @@ async def test_bots_appear_with_their_figures(make: AppMaker, fake: FakeHb) -> N
         assert text_of(app, "#bots-totals") == (
             "3 bots · PnL +6.74 (realized +8.41 · unrealized -1.67) · vol 20.0k · 2 positions"
         )
-        assert pane(app).border_title == "Bots · 2 running"
+        local = T0.astimezone().strftime("%H:%M:%S")
+        assert pane(app).border_title == f"Bots · 2 running · refreshed {local}"
+        assert not app.query_one("#bots-status").display  # nothing to warn about
         # Names lose the deploy stamp in the table (the uptime says it) but stay the row keys.
         assert cell(app, btc, "bot") == "btc_bb"
         header = app.query_one(StatusHeader)
@@ -85,7 +88,7 @@ async def test_pnl_moves_and_a_stopped_bot_changes_state(
         assert cell(app, btc, "pnl") == "+11.50"
         assert cell(app, eth, "status") == "stopped"
         # The session sparkline now has two points and rose.
-        trend = pane(app).table.get_cell(btc, "trend")
+        trend = pane(app).table.cell(btc, "trend")
         assert len(str(trend)) == 2
         assert str(trend)[0] < str(trend)[1]
 
@@ -101,7 +104,7 @@ async def test_selection_survives_refreshes_and_reordering(
         assert pane(app).selected_bot == eth
         await pilot.press("o")  # sort by PnL, highest first
         await pilot.pause()
-        order = [row.key.value for row in pane(app).table.ordered_rows]
+        order = pane(app).table.keys
         assert order == [eth, btc, sol]
         assert pane(app).selected_bot == eth
         # btc overtakes eth: rows move, the cursor stays on eth.
@@ -109,12 +112,12 @@ async def test_selection_survives_refreshes_and_reordering(
         new = fake.add_bot("arb", T0, bot())
         clock.advance(5)
         await refresh(pilot)
-        order = [row.key.value for row in pane(app).table.ordered_rows]
+        order = pane(app).table.keys
         assert order == [btc, eth, new, sol]
         assert pane(app).selected_bot == eth
         del fake.bots[btc]
         await refresh(pilot)
-        assert btc not in [row.key.value for row in pane(app).table.ordered_rows]
+        assert btc not in pane(app).table.keys
         assert pane(app).selected_bot == eth
 
 
@@ -125,16 +128,16 @@ async def test_filter_and_reverse_sort_from_the_keyboard(make: AppMaker, fake: F
         await settle(pilot)
         await pilot.press("f4", "slash", *"stopped")
         await pilot.pause()
-        assert [row.key.value for row in pane(app).table.ordered_rows] == [sol]
+        assert pane(app).table.keys == [sol]
         await pilot.press("enter")  # keep the filter, back to the table
-        assert isinstance(app.focused, DataTable)
+        assert isinstance(app.focused, RowTable)
         assert "filter 'stopped'" in str(pane(app).border_subtitle)
         await pilot.press("slash", "escape")
         await pilot.pause()
-        assert [row.key.value for row in pane(app).table.ordered_rows] == [btc, eth, sol]
+        assert pane(app).table.keys == [btc, eth, sol]
         await pilot.press("O")  # reverse the name order
         await pilot.pause()
-        assert [row.key.value for row in pane(app).table.ordered_rows] == [sol, eth, btc]
+        assert pane(app).table.keys == [sol, eth, btc]
 
 
 async def test_a_malformed_bot_does_not_blank_the_others(make: AppMaker, fake: FakeHb) -> None:
@@ -144,7 +147,7 @@ async def test_a_malformed_bot_does_not_blank_the_others(make: AppMaker, fake: F
     app = make()
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
-        rows = [row.key.value for row in pane(app).table.ordered_rows]
+        rows = pane(app).table.keys
         assert btc in rows and eth in rows
         assert cell(app, btc, "pnl") == "+2.54"
         assert cell(app, "broken-20261124-110000", "status") == "error"
@@ -186,7 +189,8 @@ async def test_server_down_goes_stale_backs_off_and_recovers(
         assert header.connected is True
         assert header.mode == "LIVE"
         assert cell(app, btc, "pnl") == "+9.00"
-        assert text_of(app, "#bots-status").startswith("refreshed ")
+        assert not app.query_one("#bots-status").display
+        assert "refreshed" in str(pane(app).border_title)
 
 
 async def test_backoff_doubles_from_the_interval_and_is_capped(
@@ -249,7 +253,7 @@ async def test_no_refresh_while_a_modal_is_open(make: AppMaker, fake: FakeHb) ->
         during = fake.status_requests
         await pilot.pause(1.0)  # five intervals with the dialog open
         assert fake.status_requests == during
-        assert "paused while a dialog is open" in text_of(app, "#bots-status")
+        assert "paused while a dialog is open" in str(pane(app).border_title)
         await pilot.press("escape")
         await _until(pilot, lambda: fake.status_requests >= during + 2)
         assert not app.fleet.state.paused
@@ -282,7 +286,7 @@ async def test_pnl_history_survives_a_restart(
     async with again.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
         assert again.fleet.history.values(btc) == [2.54, 3.13, 5.13, 5.13]
-        assert len(str(pane(again).table.get_cell(btc, "trend"))) == 4
+        assert len(pane(again).table.cell(btc, "trend")) == 4
     other_server = make(settings, Journal(path, server="http://elsewhere:8000", mode="LIVE"))
     async with other_server.run_test(size=(160, 45)) as pilot:
         await settle(pilot)

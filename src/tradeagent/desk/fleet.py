@@ -19,8 +19,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
-from tradeagent.hb import BotStatus, ControllerReport, LogEntry, PerformanceReport
+from tradeagent.hb import BotReport, BotStatus, ControllerReport, LogEntry, PerformanceReport
 
 WINNING_CLOSES = frozenset({"TAKE_PROFIT", "TRAILING_STOP"})
 LOSING_CLOSES = frozenset({"STOP_LOSS"})
@@ -118,7 +119,7 @@ class BotView:
     close_types: tuple[tuple[str, int], ...] = ()
     problem: str = ""
     source: str = ""
-    raw: BotStatus | None = field(default=None, repr=False, compare=False)
+    raw: BotReport | None = field(default=None, repr=False, compare=False)
 
     @property
     def net(self) -> float:
@@ -129,13 +130,18 @@ class BotView:
         return tuple(p for c in self.controllers for p in c.positions)
 
     @property
+    def has_logs(self) -> bool:
+        """False when the fleet was read without logs (``bots_reports``)."""
+        return isinstance(self.raw, BotStatus)
+
+    @property
     def general_logs(self) -> tuple[LogLine, ...]:
         """Built on demand (only the detail screen reads logs)."""
-        return _logs(self.raw.general_logs) if self.raw is not None else ()
+        return _logs(self.raw.general_logs) if isinstance(self.raw, BotStatus) else ()
 
     @property
     def error_logs(self) -> tuple[LogLine, ...]:
-        return _logs(self.raw.error_logs) if self.raw is not None else ()
+        return _logs(self.raw.error_logs) if isinstance(self.raw, BotStatus) else ()
 
     @property
     def wins(self) -> int:
@@ -227,12 +233,12 @@ class Fleet:
         return sum(1 for bot in self.bots if bot.status == "error")
 
 
-def read_fleet(bots: Mapping[str, BotStatus]) -> Fleet:
+def read_fleet(bots: Mapping[str, BotReport]) -> Fleet:
     """The fleet of one ``bots_status()`` reply, sorted by bot name."""
     return Fleet(tuple(read_bot(name, bots[name]) for name in sorted(bots)))
 
 
-def read_bot(name: str, status: BotStatus) -> BotView:
+def read_bot(name: str, status: BotReport) -> BotView:
     controllers = tuple(
         _controller(controller_id, report)
         for controller_id, report in sorted(status.performance.items())
@@ -257,8 +263,10 @@ def read_bot(name: str, status: BotStatus) -> BotView:
     )
 
 
+@lru_cache(maxsize=4096)
 def deployed_at(name: str) -> datetime | None:
-    """The deploy time the server wrote into the bot's name, if it did."""
+    """The deploy time the server wrote into the bot's name, if it did (cached: every refresh
+    asks again for every bot)."""
     found = _DEPLOY_STAMP.search(name)
     if found is None:
         return None
@@ -273,6 +281,7 @@ def by_count(counts: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+@lru_cache(maxsize=256)
 def close_type_name(raw: str) -> str:
     """``CloseType.TAKE_PROFIT`` → ``TAKE_PROFIT`` (the bot sends the enum's text)."""
     return raw.rsplit(".", 1)[-1].upper()

@@ -91,6 +91,8 @@ def sparkline(values: Sequence[float], width: int) -> str:
     if len(values) > width:
         step = len(values) / width
         values = [values[min(len(values) - 1, int((i + 1) * step) - 1)] for i in range(width)]
+    else:
+        values = list(values)
     low, high = min(values), max(values)
     if high - low < 1e-9:
         return SPARK_BARS[len(SPARK_BARS) // 2 - 1] * len(values)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tradeagent.desk.fleet import Fleet
+from tradeagent.desk.fleet_format import sparkline
 from tradeagent.desk.journal import Entry, Journal
 
 JOURNAL_KIND = "bots.pnl"
@@ -55,6 +56,7 @@ class PnlHistory:
         self._series: dict[str, _Series] = {}
         self._last_sample: float | None = None
         self._last_journal: float | None = None
+        self._sparks: dict[tuple[str, int], tuple[int, float, str]] = {}
 
     def record(self, fleet: Fleet, now: datetime) -> bool:
         """Take a sample of every bot if one is due; True when it did."""
@@ -78,6 +80,19 @@ class PnlHistory:
             (datetime.fromtimestamp(t, UTC), v)
             for t, v in zip(series.times, series.values, strict=True)
         ]
+
+    def sparkline(self, bot: str, width: int) -> tuple[str, float]:
+        """The bot's session as ``width`` bars, and its change over the session. Drawn again
+        only when a point was added (every refresh asks; most add nothing)."""
+        series = self._series.get(bot)
+        if series is None or not series.values:
+            return "", 0.0
+        count, last = len(series.values), series.times[-1]
+        cached = self._sparks.get((bot, width))
+        if cached is None or cached[:2] != (count, last):
+            text = sparkline(series.values, width)
+            cached = self._sparks[(bot, width)] = (count, last, text)
+        return cached[2], series.values[-1] - series.values[0]
 
     @property
     def bots(self) -> list[str]:

@@ -21,7 +21,7 @@ from textual.widgets import Footer, Tab, Tabs
 from textual.worker import WorkerState
 
 from tradeagent.desk.journal import Journal, JournalError, journal_path
-from tradeagent.hb_setup import SIM_TARGET, HbOpener, open_hummingbot
+from tradeagent.hb_setup import SIM_TARGET, HbOpener, SettingsOpener
 from tradeagent.settings import Settings
 from tradeagent.tui.fleet_link import Clock, FleetLink, show_in_header, utc_now
 from tradeagent.tui.keys import ACTION_HELP, APP_BINDINGS, binding_ids
@@ -322,7 +322,7 @@ def make_app(
     app = TradeAgentApp(
         settings,
         draft_path=draft_path,
-        hb=hb or partial(open_hummingbot, settings),
+        hb=hb or SettingsOpener(settings),
         journal=journal,
         clock=clock,
     )

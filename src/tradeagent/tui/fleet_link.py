@@ -35,13 +35,18 @@ from tradeagent.hb import (
     TimedOut,
     Unreachable,
 )
-from tradeagent.hb_setup import NO_SERVER, HbConnection, HbOpener
+from tradeagent.hb_setup import HbConnection, HbOpener, HbSetupError, Preparable
+from tradeagent.tui.gc_policy import RelaxedCollector
 from tradeagent.tui.widgets.header import StatusHeader
 
 Clock = Callable[[], datetime]
 Connection = Literal["none", "connecting", "connected", "stale"]
 
 MAX_BACKOFF_S = 30.0
+NOT_CONNECTED = (
+    "Not connected to a Hummingbot API. Set hummingbot.url (e.g. http://127.0.0.1:8000), or "
+    "leave it unset for the built-in simulator; `tradeagent config` shows it."
+)
 HISTORY_WINDOW = timedelta(hours=24)
 
 
@@ -92,7 +97,7 @@ class FleetLink:
         self.journal = journal
         self.history = history or PnlHistory()
         self.signal: Signal[FleetState] = Signal(app, "fleet")
-        self.state = FleetState("none", mode, target, problem=NO_SERVER)
+        self.state = FleetState("none", mode, target, problem=NOT_CONNECTED)
         self.connection: HbConnection | None = None
         self.requests = 0
         self._failures = 0
@@ -104,6 +109,8 @@ class FleetLink:
         self._journal_warned = False
         self._waiters: list[asyncio.Future[FleetState]] = []
         self._later: list[asyncio.Future[FleetState]] = []
+        self._collector = RelaxedCollector()
+        self._log_readers = 0
 
     @property
     def client(self) -> HummingbotClient | None:
@@ -116,15 +123,39 @@ class FleetLink:
     # -- life cycle ------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Open the connection (we are inside the app's loop now) and refresh at once."""
-        self.connection = self._opener() if self._opener else None
-        if self.connection is None:
+        """Open the connection in a worker (the simulator's imports take a second, the screen
+        is drawn meanwhile), then refresh at once."""
+        if self._opener is None:
             self._publish(self.state)
             return
-        self.state = FleetState(
-            "connecting", self.connection.mode, self.connection.target, now=self.clock()
+        self._set(replace(self.state, connection="connecting", problem="", now=self.clock()))
+        self._app.run_worker(
+            self._open(self._opener),
+            name="connect to the Hummingbot API",
+            group="bots-refresh",
+            exit_on_error=False,
         )
-        self._publish(self.state)
+
+    async def _open(self, opener: HbOpener) -> None:
+        try:
+            groundwork: object = opener  # any opener may also be Preparable
+            if isinstance(groundwork, Preparable):
+                await asyncio.to_thread(groundwork.prepare)
+            connection = opener()
+        except HbSetupError as exc:
+            self._set(replace(self.state, connection="none", problem=str(exc)))
+            self._app.notify(str(exc), title="Hummingbot API", severity="error", timeout=15)
+            return
+        if connection is None:
+            self._set(replace(self.state, connection="none", problem=NOT_CONNECTED))
+            return
+        if self._closed:
+            await connection.aclose()
+            return
+        self.connection = connection
+        self._collector.relax()
+        self._app.refresh_bindings()
+        self._set(replace(self.state, mode=connection.mode, target=connection.target))
         self._poll_now()
 
     async def aclose(self) -> None:
@@ -133,6 +164,7 @@ class FleetLink:
             self._timer.stop()
         for waiter in [*self._waiters, *self._later]:
             waiter.cancel()
+        self._collector.restore()
         if self.connection is not None:
             await self.connection.aclose()
 
@@ -145,6 +177,11 @@ class FleetLink:
         else:
             self._poll_now()
         return True
+
+    def read_logs(self, wanted: bool) -> None:
+        """Screens that show logs say so (and again when they close): refreshes read the bots'
+        logs only while one is open, since they are most of a large fleet's reply."""
+        self._log_readers = max(0, self._log_readers + (1 if wanted else -1))
 
     async def refreshed(self) -> FleetState:
         """Refresh now and return the state that refresh ends in (fresh, or stale)."""
@@ -191,8 +228,9 @@ class FleetLink:
             if not self._history_loaded:
                 await self._load_history()
             self.requests += 1
-            bots = await self.connection.client.bots_status(retry=False, timeout_s=self.timeout_s)
-            fleet = read_fleet(bots)
+            client = self.connection.client
+            read = client.bots_status if self._log_readers else client.bots_reports
+            fleet = read_fleet(await read(retry=False, timeout_s=self.timeout_s))
         except HummingbotError as exc:
             self._failed(exc.message, short_reason(exc), offline=is_offline(exc))
         except Exception as exc:

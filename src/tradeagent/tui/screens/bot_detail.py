@@ -125,6 +125,12 @@ class BotDetailScreen(Screen[None]):
         self.show(self.link.state)
         controllers.focus()
         self.load_configs()
+        # The pane's refreshes skip the logs; ask for them while this screen is open.
+        self.link.read_logs(True)
+        self.link.refresh_now()
+
+    def on_unmount(self) -> None:
+        self.link.read_logs(False)
 
     # -- data ------------------------------------------------------------------------------
 
@@ -277,6 +283,9 @@ class BotDetailScreen(Screen[None]):
 
     def _show_logs(self) -> None:
         assert self.bot is not None
+        if not self.bot.has_logs:
+            self.query_one("#detail-log-text", Static).update(Text("Reading the logs…", "dim"))
+            return
         lines = sorted(
             [*self.bot.general_logs, *self.bot.error_logs],
             key=lambda line: line.at.timestamp() if line.at else 0.0,

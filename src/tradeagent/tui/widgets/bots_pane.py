@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from tradeagent.desk import fleet_format as fmt
 from tradeagent.desk.fleet import WIN_RATE_RULE, BotView
@@ -22,13 +21,13 @@ from tradeagent.tui.fleet_link import FleetLink, FleetState
 from tradeagent.tui.widgets.bots_table import (
     COLUMNS,
     SORT_ORDERS,
-    Cells,
     bot_cells,
     matches,
     ordered,
     short_names,
 )
 from tradeagent.tui.widgets.pane import Pane
+from tradeagent.tui.widgets.row_table import RowTable
 
 TABLE_HELP = (
     f"PnL = realized + unrealized. {WIN_RATE_RULE[0].upper()}{WIN_RATE_RULE[1:]}. "
@@ -74,24 +73,20 @@ class BotsPane(Pane):
         self.sort_index = 0
         self.sort_reversed = False
         self.filter_text = ""
-        self._cells: dict[str, Cells] = {}
+        self._status_text: str | None = None
+        self._lines: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("Not connected to a Hummingbot API.", id="bots-status")
         yield Static("", id="bots-totals")
         yield Input(placeholder="filter bots · Enter keep · Esc clear", id="bots-filter")
-        table: DataTable[Text] = DataTable(
-            id="bots-table", cursor_type="row", zebra_stripes=True, fixed_columns=1
-        )
+        table = RowTable(COLUMNS, id="bots-table")
         table.tooltip = TABLE_HELP
         yield table
         yield Static("", id="bots-problems")
 
     def on_mount(self) -> None:
         super().on_mount()
-        table = self.query_one("#bots-table", DataTable)
-        for key, label, width in COLUMNS:
-            table.add_column(label, width=width, key=key)
         self.query_one("#bots-filter", Input).display = False
         self._update_subtitle()
         if self.link is not None:
@@ -101,17 +96,13 @@ class BotsPane(Pane):
     # -- data ------------------------------------------------------------------------------
 
     @property
-    def table(self) -> DataTable[Text]:
-        return self.query_one("#bots-table", DataTable)
+    def table(self) -> RowTable:
+        return self.query_one("#bots-table", RowTable)
 
     @property
     def selected_bot(self) -> str | None:
         """The bot under the cursor (None when the table is empty)."""
-        table = self.table
-        if not table.row_count:
-            return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return row_key.value
+        return self.table.cursor_key
 
     def show(self, state: FleetState) -> None:
         """Show a refresh's outcome (called for every state the link publishes)."""
@@ -121,80 +112,76 @@ class BotsPane(Pane):
             self._show_rows()
 
     def _show_status(self, state: FleetState) -> None:
-        status = self.query_one("#bots-status", Static)
-        status.set_class(state.connection == "stale", "-stale")
+        """Fresh data: the time goes in the title. Anything else: a line above the table."""
+        fleet = state.fleet
+        title = self.PANE_TITLE
+        if fleet is not None:
+            title += f" · {fleet.running} running"
+        if state.connection == "connected" and state.refreshed_at is not None:
+            title += f" · refreshed {fmt.clock(state.refreshed_at)}"
+        if state.paused:
+            title += " · paused while a dialog is open"
+        self.border_title = title
         if state.connection == "none":
             text = state.problem
         elif state.connection == "connecting":
             text = f"Connecting to {state.target}…"
-        elif state.connection == "connected" and state.refreshed_at is not None:
-            text = f"refreshed {fmt.clock(state.refreshed_at)} · {state.target}"
-            if self.link is not None:
-                text += f" · every {self.link.interval_s:g} s · ctrl+r now"
-        else:
+        elif state.connection == "stale":
             since = fmt.clock(state.failing_since) if state.failing_since else "?"
             retry = f" Retrying in {state.retry_in_s:.0f} s." if state.retry_in_s else ""
-            kept = " Showing the last data." if state.fleet is not None else ""
+            kept = " Showing the last data." if fleet is not None else ""
             text = f"stale since {since}: {state.problem}{kept}{retry}"
-        if state.paused:
-            text += " · paused while a dialog is open"
-        status.update(text)
-        fleet = state.fleet
-        running = f" · {fleet.running} running" if fleet is not None else ""
-        self.border_title = f"{self.PANE_TITLE}{running}"
+        else:
+            text = ""
+        status = self.query_one("#bots-status", Static)
+        status.set_class(state.connection == "stale", "-stale")
+        if text != self._status_text:
+            self._status_text = text
+            status.update(text)
+            status.display = bool(text)
 
     def _show_rows(self) -> None:
         state = self.state
         assert state is not None and state.fleet is not None and state.now is not None
         assert self.link is not None
-        fleet = state.fleet
-        history = self.link.history
-        self.query_one("#bots-totals", Static).update(totals_line(fleet))
-        table = self.table
-        selected = self.selected_bot
+        fleet, history, now = state.fleet, self.link.history, state.now
         visible = [bot for bot in fleet.bots if matches(bot, self.filter_text)]
         rows = ordered(visible, SORT_ORDERS[self.sort_index], self.sort_reversed)
-        wanted = [bot.name for bot in rows]
         shown = short_names(list(fleet.names))
-        for name in [name for name in self._cells if name not in set(wanted)]:
-            table.remove_row(name)
-            del self._cells[name]
-        for bot in rows:
-            cells = bot_cells(bot, shown[bot.name], history, state.now)
-            old = self._cells.get(bot.name)
-            if old is None:
-                table.add_row(*cells, key=bot.name)
-            else:
-                for (column, _, width), before, after in zip(COLUMNS, old, cells, strict=True):
-                    if before != after:
-                        table.update_cell(bot.name, column, after, update_width=width is None)
-            self._cells[bot.name] = cells
-        if [row.key.value for row in table.ordered_rows] != wanted:
-            # Sorting sees cell values only; shown names are unique, so they find the rank.
-            rank = {shown[name]: index for index, name in enumerate(wanted)}
-            table.sort("bot", key=lambda cell: rank[str(cell)])
-        if selected is not None and selected in self._cells:
-            table.move_cursor(row=table.get_row_index(selected), animate=False)
+        self.table.set_rows(
+            [(bot.name, bot_cells(bot, shown[bot.name], history, now)) for bot in rows]
+        )
+        if not fleet.bots:
+            totals = "No bots on this server yet. Deploy a draft with ctrl+g."
+        elif not rows:
+            totals = f"No bot matches '{self.filter_text}'. Esc in the filter clears it."
+        else:
+            totals = totals_line(fleet)
+        self._set_line("#bots-totals", totals)
         self._show_problems(fleet.bots)
-        self._show_empty(len(fleet.bots), len(rows))
+
+    def _set_line(self, selector: str, text: str) -> None:
+        # A layout pass costs more than the whole table: skip it while the text keeps its lines.
+        widget = self.query_one(selector, Static)
+        width = max(1, widget.content_size.width)
+        old = self._lines.get(selector)
+        if old == text:
+            return
+        self._lines[selector] = text
+        lines = -(-len(text) // width)
+        widget.update(text, layout=old is None or lines != -(-len(old) // width))
 
     def _show_problems(self, bots: tuple[BotView, ...]) -> None:
         troubled = [bot for bot in bots if bot.problem]
         lines = [f"✘ {bot.name}: {bot.problem}" for bot in troubled[:MAX_PROBLEMS_SHOWN]]
         if len(troubled) > MAX_PROBLEMS_SHOWN:
             lines.append(f"… and {len(troubled) - MAX_PROBLEMS_SHOWN} more bots in error")
-        problems = self.query_one("#bots-problems", Static)
-        problems.update("\n".join(lines))
-        problems.display = bool(lines)
-
-    def _show_empty(self, total: int, shown: int) -> None:
-        if total == 0:
-            note = "No bots on this server yet. Deploy a draft with ctrl+g."
-        elif shown == 0:
-            note = f"No bot matches '{self.filter_text}'. Esc in the filter clears it."
-        else:
-            return
-        self.query_one("#bots-totals", Static).update(note)
+        text = "\n".join(lines)
+        if text != self._lines.get("#bots-problems"):
+            self._lines["#bots-problems"] = text
+            problems = self.query_one("#bots-problems", Static)
+            problems.update(text)
+            problems.display = bool(lines)
 
     # -- keys ------------------------------------------------------------------------------
 
@@ -203,11 +190,10 @@ class BotsPane(Pane):
         if bot is not None:
             self.post_message(self.DetailRequested(bot))
 
-    @on(DataTable.RowSelected, "#bots-table")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(RowTable.Selected, "#bots-table")
+    def _row_selected(self, event: RowTable.Selected) -> None:
         event.stop()
-        if event.row_key.value is not None:
-            self.post_message(self.DetailRequested(event.row_key.value))
+        self.post_message(self.DetailRequested(event.key))
 
     def action_filter(self) -> None:
         field = self.query_one("#bots-filter", Input)

@@ -1,7 +1,4 @@
-"""The rows of the bots table: cells of one bot, the sort orders, the filter.
-
-Kept apart from the widget so the same cells can be built (and measured) without a screen.
-"""
+"""The rows of the bots table: cells of one bot, the sort orders, the filter."""
 
 from __future__ import annotations
 
@@ -10,28 +7,25 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from rich.text import Text
-
 from tradeagent.desk import fleet_format as fmt
 from tradeagent.desk.fleet import BotView, deployed_at
 from tradeagent.desk.pnl_history import PnlHistory
+from tradeagent.tui.widgets.row_table import Cell, Column
 
 SPARK_WIDTH = 8
 
-# (key, label, width); width None grows to the content.
-COLUMNS: tuple[tuple[str, str, int | None], ...] = (
-    ("bot", "bot", None),
-    ("status", "status", 9),
-    ("up", "up", 5),
-    ("ctl", "ctl", 3),
-    ("pnl", "PnL", 9),
-    ("vol", "vol", 6),
-    ("pos", "pos", 3),
-    ("win", "win", 4),
-    ("trend", "session", SPARK_WIDTH),
-    ("closes", "closes", None),
+COLUMNS: tuple[Column, ...] = (
+    Column("bot", "bot"),
+    Column("status", "status", 9),
+    Column("up", "up", 5, right=True),
+    Column("ctl", "ctl", 3, right=True),
+    Column("pnl", "PnL", 9, right=True),
+    Column("vol", "vol", 6, right=True),
+    Column("pos", "pos", 3, right=True),
+    Column("win", "win", 4, right=True),
+    Column("trend", "session", SPARK_WIDTH),
+    Column("closes", "closes"),
 )
-COLUMN_KEYS = tuple(key for key, _, _ in COLUMNS)
 
 STATUS_STYLES = {
     "running": "bold green",
@@ -42,26 +36,23 @@ STATUS_STYLES = {
     "not_found": "magenta",
 }
 _STATUS_RANK = {"error": 0, "not_found": 1, "idle": 2, "stopping": 3, "stopped": 4, "running": 5}
-
-Cells = tuple[Text, ...]
 _STAMP_EXAMPLE = "-20261124-090241"
 
 
 def pnl_style(value: float) -> str:
-    if fmt.signed(value).startswith("+"):
-        return "green"
-    if fmt.signed(value).startswith("-"):
-        return "red"
-    return ""
+    text = fmt.signed(value)
+    return "green" if text.startswith("+") else "red" if text.startswith("-") else ""
 
 
 def short_names(names: list[str]) -> dict[str, str]:
     """Names as the table shows them: without the server's ``-YYYYMMDD-HHMMSS`` deploy suffix
     (the uptime column says it) unless two bots share the rest of the name."""
     bases = [deployed_base(name) for name in names]
+    counts: dict[str, int] = {}
+    for base in bases:
+        counts[base] = counts.get(base, 0) + 1
     return {
-        name: base if bases.count(base) == 1 else name
-        for name, base in zip(names, bases, strict=True)
+        name: base if counts[base] == 1 else name for name, base in zip(names, bases, strict=True)
     }
 
 
@@ -69,21 +60,20 @@ def deployed_base(name: str) -> str:
     return name[: -len(_STAMP_EXAMPLE)] if deployed_at(name) is not None else name
 
 
-def bot_cells(bot: BotView, shown_as: str, history: PnlHistory, now: datetime) -> Cells:
+def bot_cells(bot: BotView, shown_as: str, history: PnlHistory, now: datetime) -> tuple[Cell, ...]:
     """The cells of one bot, in :data:`COLUMNS` order."""
-    trend = history.values(bot.name)
-    trend_style = pnl_style(trend[-1] - trend[0]) if len(trend) > 1 else "dim"
+    trend, change = history.sparkline(bot.name, SPARK_WIDTH)
     return (
-        Text(shown_as),
-        Text(fmt.status_label(bot.status), style=STATUS_STYLES.get(bot.status, "")),
-        Text(fmt.duration(bot.uptime(now)), justify="right"),
-        Text(str(len(bot.controllers)), justify="right"),
-        Text(fmt.signed(bot.net), style=pnl_style(bot.net), justify="right"),
-        Text(fmt.compact(bot.volume), justify="right"),
-        Text(str(bot.open_positions), justify="right"),
-        Text(fmt.percent(bot.win_rate), justify="right"),
-        Text(fmt.sparkline(trend, SPARK_WIDTH), style=trend_style),
-        Text(fmt.close_summary(bot.close_types)),
+        (shown_as, ""),
+        (fmt.status_label(bot.status), STATUS_STYLES.get(bot.status, "")),
+        (fmt.duration(bot.uptime(now)), ""),
+        (str(len(bot.controllers)), ""),
+        (fmt.signed(bot.net), pnl_style(bot.net)),
+        (fmt.compact(bot.volume), ""),
+        (str(bot.open_positions), ""),
+        (fmt.percent(bot.win_rate), ""),
+        (trend, pnl_style(change) or "dim"),
+        (fmt.close_summary(bot.close_types), ""),
     )
 
 
