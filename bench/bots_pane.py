@@ -22,7 +22,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-SERVER = r'''
+SERVER = r"""
 import json, sys, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -61,6 +61,7 @@ hits = [0]
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # as servers do: no 40 ms wait on a delayed ACK
     def do_GET(self):
         if self.path == "/__hits":
             body = str(hits[0]).encode()
@@ -78,7 +79,7 @@ class Handler(BaseHTTPRequestHandler):
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 print(server.server_port, len(variants[0]), flush=True)
 server.serve_forever()
-'''
+"""
 
 
 CPU: list[float] = []
@@ -120,13 +121,16 @@ async def run(refreshes: int, url: str, data_dir: Path) -> tuple[list[float], in
         await pilot.press("f4")
         pane = app.query_one(BotsPane)
         rows = pane.table.row_count
+        shown = asyncio.Event()
+        # Watching after the pane, so it is told once the pane has shown a state.
+        app.fleet.watch(pane, lambda _state: shown.set())
         first = app.fleet.requests
         for _ in range(refreshes):
             moment[0] += timedelta(seconds=2)  # two seconds a refresh, as by default
             start, cpu = time.perf_counter(), time.process_time()
+            shown.clear()
             state = await app.fleet.refreshed()
-            while pane.state is not state:  # the pane takes the new state from its queue
-                await asyncio.sleep(0)
+            await shown.wait()  # the pane took the new state from its queue and showed it
             app.screen._on_timer_update()  # and the next frame draws it (what a frame does)
             times.append(time.perf_counter() - start)
             CPU.append(time.process_time() - cpu)

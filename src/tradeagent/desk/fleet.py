@@ -111,7 +111,7 @@ class BotView:
     name: str
     status: str
     started_at: datetime | None
-    controllers: tuple[ControllerView, ...]
+    controller_ids: tuple[str, ...] = ()
     realized: float = 0.0
     unrealized: float = 0.0
     volume: float = 0.0
@@ -124,6 +124,16 @@ class BotView:
     @property
     def net(self) -> float:
         return self.realized + self.unrealized
+
+    @property
+    def controllers(self) -> tuple[ControllerView, ...]:
+        """Built on demand: the pane shows totals only, the detail screen each controller."""
+        if self.raw is None:
+            return ()
+        return tuple(
+            _controller(controller_id, self.raw.performance[controller_id])
+            for controller_id in self.controller_ids
+        )
 
     @property
     def positions(self) -> tuple[PositionView, ...]:
@@ -239,23 +249,31 @@ def read_fleet(bots: Mapping[str, BotReport]) -> Fleet:
 
 
 def read_bot(name: str, status: BotReport) -> BotView:
-    controllers = tuple(
-        _controller(controller_id, report)
-        for controller_id, report in sorted(status.performance.items())
-    )
+    """One bot's totals, in one pass over its controllers' reports (every refresh does this for
+    every bot, so nothing else is built here)."""
+    realized = unrealized = volume = 0.0
+    positions = 0
     counts: dict[str, int] = {}
-    for controller in controllers:
-        for kind, count in controller.close_types:
+    for report in status.performance.values():
+        performance = report.performance
+        if performance is None:
+            continue
+        realized += performance.realized_pnl_quote
+        unrealized += performance.unrealized_pnl_quote
+        volume += performance.volume_traded
+        positions += len(performance.positions_summary)
+        for raw, count in performance.close_type_counts.items():
+            kind = close_type_name(raw)
             counts[kind] = counts.get(kind, 0) + count
     return BotView(
         name=name,
         status=status.effective_status,
         started_at=deployed_at(name),
-        controllers=controllers,
-        realized=sum(c.realized for c in controllers),
-        unrealized=sum(c.unrealized for c in controllers),
-        volume=sum(c.volume for c in controllers),
-        open_positions=sum(c.open_positions for c in controllers),
+        controller_ids=tuple(sorted(status.performance)),
+        realized=realized,
+        unrealized=unrealized,
+        volume=volume,
+        open_positions=positions,
         close_types=by_count(counts),
         problem=status.error,
         source=status.source,

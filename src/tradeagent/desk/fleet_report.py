@@ -37,7 +37,7 @@ def row_cells(bot: BotView, now: datetime) -> tuple[str, ...]:
         bot.name,
         fmt.status_label(bot.status),
         fmt.duration(bot.uptime(now)),
-        str(len(bot.controllers)),
+        str(len(bot.controller_ids)),
         fmt.signed(bot.net),
         fmt.compact(bot.volume),
         str(bot.open_positions),

@@ -104,7 +104,7 @@ class TradeAgentApp(App[None]):
         self._apply_keymap()
         self._apply_theme()
         header = self.query_one(StatusHeader)
-        self.fleet.signal.subscribe(self, partial(show_in_header, header))
+        self.fleet.watch(self, partial(show_in_header, header))
         show_in_header(header, self.fleet.state)
         header.model = (
             self.settings.ai.model if self.settings.anthropic_key else "offline assistant"

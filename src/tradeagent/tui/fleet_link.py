@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from textual.app import App
+from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.signal import Signal
 from textual.timer import Timer
@@ -177,6 +178,11 @@ class FleetLink:
         else:
             self._poll_now()
         return True
+
+    def watch(self, node: DOMNode, callback: Callable[[FleetState], object]) -> None:
+        """Call ``callback`` with every state, at once: the header and the panes all change
+        within the same step, so one frame draws them (queued, they would take two)."""
+        self.signal.subscribe(node, callback, immediate=True)
 
     def read_logs(self, wanted: bool) -> None:
         """Screens that show logs say so (and again when they close): refreshes read the bots'

@@ -58,7 +58,7 @@ class AccountsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="accounts"):
-            yield Static("Loading accounts…", id="accounts-status")
+            yield Static("Loading accounts…", id="accounts-status", markup=False)
             table: DataTable[str] = DataTable(id="accounts-table", cursor_type="row")
             yield table
         yield Footer()

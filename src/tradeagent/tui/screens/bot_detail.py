@@ -98,18 +98,18 @@ class BotDetailScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="detail"):
-            yield Static("", id="detail-summary")
-            yield Static("", id="detail-note")
+            yield Static("", id="detail-summary", markup=False)
+            yield Static("", id="detail-note", markup=False)
             controllers: DataTable[Text] = DataTable(id="detail-controllers", cursor_type="row")
             yield controllers
-            yield Static("", id="detail-configs")
+            yield Static("", id="detail-configs", markup=False)
             with Horizontal(id="detail-middle"):
                 positions: DataTable[Text] = DataTable(id="detail-positions", cursor_type="row")
                 yield positions
                 yield PlotextPlot(id="detail-chart")
             yield Input(placeholder="search the logs · Esc clears", id="detail-search")
             with VerticalScroll(id="detail-logs", can_focus=True):
-                yield Static("", id="detail-log-text")
+                yield Static("", id="detail-log-text", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -121,7 +121,7 @@ class BotDetailScreen(Screen[None]):
             positions.add_column(label, key=label)
         self.query_one("#detail-search", Input).display = False
         self.query_one("#detail-note", Static).display = False
-        self.link.signal.subscribe(self, self.show)
+        self.link.watch(self, self.show)
         self.show(self.link.state)
         controllers.focus()
         self.load_configs()

@@ -73,8 +73,8 @@ class CredentialFormScreen(ModalScreen[bool]):
                     )
                 if spec.help:
                     yield Static(spec.help, classes="field-help")
-                yield Static("", id=f"problem-{spec.name}", classes="field-problem")
-            yield Static("", id="credentials-outcome")
+                yield Static("", id=f"problem-{spec.name}", classes="field-problem", markup=False)
+            yield Static("", id="credentials-outcome", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Send (Enter)", id="send", variant="primary")
                 yield Button("Cancel (Esc)", id="cancel")

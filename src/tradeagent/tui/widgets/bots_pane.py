@@ -27,7 +27,7 @@ from tradeagent.tui.widgets.bots_table import (
     short_names,
 )
 from tradeagent.tui.widgets.pane import Pane
-from tradeagent.tui.widgets.row_table import RowTable
+from tradeagent.tui.widgets.row_table import Cells, RowTable
 
 TABLE_HELP = (
     f"PnL = realized + unrealized. {WIN_RATE_RULE[0].upper()}{WIN_RATE_RULE[1:]}. "
@@ -77,20 +77,20 @@ class BotsPane(Pane):
         self._lines: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static("Not connected to a Hummingbot API.", id="bots-status")
-        yield Static("", id="bots-totals")
+        yield Static("Not connected to a Hummingbot API.", id="bots-status", markup=False)
+        yield Static("", id="bots-totals", markup=False)
         yield Input(placeholder="filter bots · Enter keep · Esc clear", id="bots-filter")
         table = RowTable(COLUMNS, id="bots-table")
         table.tooltip = TABLE_HELP
         yield table
-        yield Static("", id="bots-problems")
+        yield Static("", id="bots-problems", markup=False)
 
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#bots-filter", Input).display = False
         self._update_subtitle()
         if self.link is not None:
-            self.link.signal.subscribe(self, self.show)
+            self.link.watch(self, self.show)
             self.show(self.link.state)
 
     # -- data ------------------------------------------------------------------------------
@@ -117,8 +117,6 @@ class BotsPane(Pane):
         title = self.PANE_TITLE
         if fleet is not None:
             title += f" · {fleet.running} running"
-        if state.connection == "connected" and state.refreshed_at is not None:
-            title += f" · refreshed {fmt.clock(state.refreshed_at)}"
         if state.paused:
             title += " · paused while a dialog is open"
         self.border_title = title
@@ -148,9 +146,13 @@ class BotsPane(Pane):
         visible = [bot for bot in fleet.bots if matches(bot, self.filter_text)]
         rows = ordered(visible, SORT_ORDERS[self.sort_index], self.sort_reversed)
         shown = short_names(list(fleet.names))
-        self.table.set_rows(
-            [(bot.name, bot_cells(bot, shown[bot.name], history, now)) for bot in rows]
-        )
+        by_name = {bot.name: bot for bot in rows}
+
+        def cells(name: str) -> Cells:
+            return bot_cells(by_name[name], shown[name], history, now)
+
+        name_width = max((len(shown[bot.name]) for bot in rows), default=0)
+        self.table.set_rows(list(by_name), cells, widths={"bot": name_width})
         if not fleet.bots:
             totals = "No bots on this server yet. Deploy a draft with ctrl+g."
         elif not rows:

@@ -24,7 +24,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("pos", "pos", 3, right=True),
     Column("win", "win", 4, right=True),
     Column("trend", "session", SPARK_WIDTH),
-    Column("closes", "closes"),
+    Column("closes", "closes", 14),
 )
 
 STATUS_STYLES = {
@@ -67,7 +67,7 @@ def bot_cells(bot: BotView, shown_as: str, history: PnlHistory, now: datetime) -
         (shown_as, ""),
         (fmt.status_label(bot.status), STATUS_STYLES.get(bot.status, "")),
         (fmt.duration(bot.uptime(now)), ""),
-        (str(len(bot.controllers)), ""),
+        (str(len(bot.controller_ids)), ""),
         (fmt.signed(bot.net), pnl_style(bot.net)),
         (fmt.compact(bot.volume), ""),
         (str(bot.open_positions), ""),
@@ -106,5 +106,5 @@ def matches(bot: BotView, needle: str) -> bool:
     if not needle:
         return True
     needle = needle.lower()
-    haystack = [bot.name, fmt.status_label(bot.status), *(c.id for c in bot.controllers)]
+    haystack = [bot.name, fmt.status_label(bot.status), *bot.controller_ids]
     return any(needle in text.lower() for text in haystack)

@@ -2,16 +2,17 @@
 
 Textual's DataTable re-renders every visible cell through Rich whenever any cell changes (its
 caches are keyed on a global update counter): about 60 ms of CPU for a screenful, far over the
-bots pane's budget. Here each row is turned into a Strip once per change of its own cells and
-kept; a refresh that changes every row costs the strips of the rows on screen, nothing more.
+bots pane's budget. Here a refresh hands over the row order and a way to get a row's cells;
+cells are asked for, and turned into a Strip, only for the rows drawn, and kept until the next
+refresh. A fleet of any size costs the rows on screen.
 
-Rows are identified by key: :meth:`RowTable.set_rows` takes the new order and cells, and the
-cursor stays on the row it was on. The first column stays in place when scrolling sideways.
+Rows are identified by key: the cursor stays on the row it was on across refreshes, sorts and
+filters. The first column stays in place when scrolling sideways.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar
@@ -39,6 +40,9 @@ class Column:
 
 Cell = tuple[str, str]
 """Text and a Rich style ("" for the row's own)."""
+Cells = tuple[Cell, ...]
+CellSource = Callable[[str], Cells]
+"""The cells of the row with this key."""
 
 
 @lru_cache(maxsize=256)
@@ -122,7 +126,8 @@ class RowTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.columns = tuple(columns)
         self._keys: list[str] = []
-        self._cells: dict[str, tuple[Cell, ...]] = {}
+        self._source: CellSource = lambda key: ()
+        self._cells: dict[str, Cells] = {}
         self._strips: dict[tuple[str, bool], Strip] = {}
         self._widths = [c.width or cell_len(c.label) for c in self.columns]
         self._header: Strip | None = None
@@ -147,46 +152,45 @@ class RowTable(ScrollView, can_focus=True):
     def cell(self, key: str, column: str) -> str:
         """The text of one cell (what the screen shows, untruncated)."""
         index = next(i for i, c in enumerate(self.columns) if c.key == column)
-        return self._cells[key][index][0]
+        return self._row(key)[index][0]
 
-    def set_rows(self, rows: Sequence[tuple[str, tuple[Cell, ...]]]) -> None:
-        """Show ``rows`` (key, cells) in this order; only changed rows are drawn again."""
+    def set_rows(
+        self, keys: Sequence[str], cells: CellSource, *, widths: Mapping[str, int] | None = None
+    ) -> None:
+        """Show the rows ``keys`` in this order. ``cells(key)`` is asked only for rows that
+        are drawn; ``widths`` sizes the columns without a fixed width (default: their label)."""
         selected = self.cursor_key
-        keys = [key for key, _ in rows]
-        kept = set(keys)
-        for key in [key for key in self._cells if key not in kept]:
-            del self._cells[key]
-            self._forget(key)
-        widths = list(self._widths)
-        for key, cells in rows:
-            if self._cells.get(key) != cells:
-                self._cells[key] = cells
-                self._forget(key)
-            for index, column in enumerate(self.columns):
-                if column.width is None:
-                    widths[index] = max(widths[index], cell_len(cells[index][0]))
-        if widths != self._widths:
-            self._widths = widths
-            self._strips.clear()
+        self._keys = list(keys)
+        self._source = cells
+        self._cells.clear()
+        self._strips.clear()
+        hints = widths or {}
+        new_widths = [
+            column.width or max(cell_len(column.label), hints.get(column.key, 0))
+            for column in self.columns
+        ]
+        if new_widths != self._widths:
+            self._widths = new_widths
             self._header = None
-        self._keys = keys
-        if selected in kept:
-            self._cursor = keys.index(selected)
-        self._cursor = max(0, min(self._cursor, len(keys) - 1))
-        size = Size(sum(w + 2 for w in self._widths), len(keys) + 1)
+        if selected in self._keys:
+            self._cursor = self._keys.index(selected)
+        self._cursor = max(0, min(self._cursor, len(self._keys) - 1))
+        size = Size(sum(w + 2 for w in self._widths), len(self._keys) + 1)
         if size != self.virtual_size:
             self.virtual_size = size
         self.refresh()
         if self.cursor_key is not None and self.cursor_key != selected:
             self.post_message(self.Highlighted(self, self.cursor_key))
 
-    def move_cursor_to(self, key: str) -> None:
-        if key in self._cells:
-            self._move(self._keys.index(key))
+    def _row(self, key: str) -> Cells:
+        cells = self._cells.get(key)
+        if cells is None:
+            cells = self._cells[key] = self._source(key)
+        return cells
 
-    def _forget(self, key: str) -> None:
-        self._strips.pop((key, False), None)
-        self._strips.pop((key, True), None)
+    def move_cursor_to(self, key: str) -> None:
+        if key in self._keys:
+            self._move(self._keys.index(key))
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -238,12 +242,12 @@ class RowTable(ScrollView, can_focus=True):
         key = self._keys[index]
         if index == self._cursor:
             cursor = self._style_of("row-table--cursor")
-            return self._visible(self._row_strip(self._cells[key], cursor), scroll_x, width)
+            return self._visible(self._row_strip(self._row(key), cursor), scroll_x, width)
         even = index % 2 == 1
         strip = self._strips.get((key, even))
         if strip is None:
             base = self._style_of("row-table--even" if even else "")
-            strip = self._strips[(key, even)] = self._row_strip(self._cells[key], base)
+            strip = self._strips[(key, even)] = self._row_strip(self._row(key), base)
         return self._visible(strip, scroll_x, width)
 
     def _visible(self, strip: Strip, scroll_x: int, width: int) -> Strip:
