@@ -233,6 +233,8 @@ class AccountsScreen(Screen[None]):
 class AccountNameScreen(ModalScreen[str | None]):
     """Asks for a new account name, checked like the server checks it."""
 
+    DEFAULT_CSS = "AccountNameScreen { align: center middle; }"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="account-name-cancel")
     ]
@@ -266,7 +268,13 @@ class AccountNameScreen(ModalScreen[str | None]):
 
 
 class ConnectorPickerScreen(ModalScreen[str | None]):
-    """Type to narrow the server's connectors, Enter picks one."""
+    """Type to narrow the server's connectors, Enter picks one (names that start with what
+    was typed come first)."""
+
+    DEFAULT_CSS = """
+    ConnectorPickerScreen { align: center middle; }
+    ConnectorPickerScreen #connector-list { height: auto; max-height: 20; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="connector-cancel")
@@ -285,9 +293,11 @@ class ConnectorPickerScreen(ModalScreen[str | None]):
     @on(Input.Changed, "#connector-filter")
     def _filter(self, event: Input.Changed) -> None:
         needle = event.value.strip().lower()
+        found = [c for c in self.connectors if needle in c.lower()]
+        found.sort(key=lambda name: not name.lower().startswith(needle))
         options = self.query_one("#connector-list", OptionList)
         options.clear_options()
-        options.add_options([Option(c, id=c) for c in self.connectors if needle in c.lower()])
+        options.add_options([Option(c, id=c) for c in found])
         if options.option_count:
             options.highlighted = 0
 

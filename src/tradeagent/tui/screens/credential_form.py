@@ -28,6 +28,15 @@ from tradeagent.hb import HummingbotClient, HummingbotError
 class CredentialFormScreen(ModalScreen[bool]):
     """Returns True when the server stored (and the exchange accepted) the keys."""
 
+    DEFAULT_CSS = """
+    CredentialFormScreen { align: center middle; }
+    CredentialFormScreen .field-label { margin-top: 1; text-style: bold; }
+    CredentialFormScreen .field-help { color: $text-muted; }
+    CredentialFormScreen .field-problem { color: $error; }
+    CredentialFormScreen #credentials-outcome { margin-top: 1; }
+    CredentialFormScreen #credentials-outcome.-error { color: $error; }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="credentials-cancel"),
     ]
