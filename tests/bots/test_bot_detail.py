@@ -70,8 +70,11 @@ async def test_enter_opens_the_detail_with_controllers_positions_and_logs(
         assert str(controllers.get_cell("ctl_a", "net")) == "+2.54"
         assert str(controllers.get_cell("ctl_b", "realized")) == "+1.00"
         note = str(screen.query_one("#detail-configs", Static).render())
-        assert "ctl_a: bollinger_v1 · BTC-USD on hyperliquid_perpetual · $500 · 5x" in note
-        assert "SL 2% · TP 3% · 45 min" in note
+        # The strategy's own plain words for a stock controller's config.
+        assert (
+            "ctl_a: Bollinger mean-reversion on BTC-USD perpetual (Hyperliquid) · $500 over ≤ 2 "
+            "positions per side · 5x · stop 2% · take profit 3% · 45 min limit"
+        ) in note
         positions = screen.query_one("#detail-positions", DataTable)
         assert positions.row_count == 2
         sides = sorted(str(positions.get_row_at(i)[2]) for i in range(2))

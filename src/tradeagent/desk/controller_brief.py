@@ -1,13 +1,16 @@
 """A one-line brief of a deployed controller's config (``GET /controllers/bots/{bot}/configs``).
 
-Bots may run any controller, stock or custom, in any version, so this reads the config as a plain
-mapping and names the fields a trader looks at first; it never fails on unknown shapes.
+A stock controller's config is described by :func:`tradeagent.strategy.describe`, the same words
+as the strategy preview. Bots may also run custom controllers or configs of other versions: then
+the fields a trader looks at first are named from the plain mapping. It never fails.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+from tradeagent.strategy import ConfigError, describe, parse_config
 
 
 def config_id(config: Mapping[str, Any]) -> str:
@@ -29,6 +32,19 @@ def pair_of(config: Mapping[str, Any]) -> str:
 
 
 def brief(config: Mapping[str, Any]) -> str:
+    """``Bollinger mean-reversion on BTC-USD perpetual (Hyperliquid) · $500 over …``, or for a
+    config the strategy models do not know, its key fields (:func:`key_fields`)."""
+    # The server adds bookkeeping keys (``_config_name``) that are no part of the config.
+    own = {key: value for key, value in config.items() if not str(key).startswith("_")}
+    try:
+        description = describe(parse_config(own))
+    except (ConfigError, KeyError):
+        return key_fields(config)
+    text = f"{description.headline} · {description.terms}"
+    return text + (" · kill switch ON" if kill_switch_on(config) else "")
+
+
+def key_fields(config: Mapping[str, Any]) -> str:
     """``bollinger_v1 · BTC-USD on hyperliquid_perpetual · $500 · 5x · SL 2% · TP 3% · 45 min``"""
     parts: list[str] = []
     name = config.get("controller_name")
