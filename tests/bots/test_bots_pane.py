@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
 from bots_helpers import AppMaker, quiet_settings, refresh, settle
 from fake_hb import T0, FakeClock, FakeHb, bot, controller
 from textual.widgets import Static
@@ -312,3 +313,29 @@ async def _until(pilot: object, condition: object, limit: float = 10.0) -> None:
             return
         await pilot.pause(0.05)
     raise AssertionError("condition never held")
+
+
+async def test_a_bug_reading_a_reply_does_not_end_the_refreshes(
+    make: AppMaker, fake: FakeHb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tradeagent.tui import fleet_link
+
+    btc, _, _ = three_bots(fake)
+    real = fleet_link.read_fleet
+    calls = iter([ValueError("boom"), None])
+
+    def flaky(bots: object) -> object:
+        failure = next(calls, None)
+        if failure is not None:
+            raise failure
+        return real(bots)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fleet_link, "read_fleet", flaky)
+    app = make()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        assert app.fleet.state.connection == "stale"
+        assert "could not read the status reply (ValueError: boom)" in text_of(app, "#bots-status")
+        await refresh(pilot)
+        assert app.fleet.state.connection == "connected"
+        assert cell(app, btc, "pnl") == "+2.54"

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -171,3 +172,27 @@ async def test_watch_keeps_going_through_failures(server: Server) -> None:
     assert "has no route GET /bot-orchestration/status" in failure["error"]
     assert success["totals"]["bots"] == 2
     assert len(server.hits) >= 2
+
+
+def test_without_a_url_status_reads_the_built_in_simulator() -> None:
+    done = run(None, "status", "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert (document["mode"], document["server"]) == ("SIM", "in-process simulator")
+    assert document["bots"] == []
+
+
+def test_an_unusable_simulator_state_file_is_explained(tmp_path: Path) -> None:
+    state = tmp_path / "sim.json"
+    state.write_text("{not json")
+    done = subprocess.run(
+        [sys.executable, "-m", "tradeagent", "accounts"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "TRADEAGENT_HUMMINGBOT__SIM_STATE_FILE": str(state)},
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "is not valid JSON" in done.stderr and "Traceback" not in done.stderr
+    assert state.read_text() == "{not json"  # left untouched

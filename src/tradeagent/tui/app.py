@@ -250,7 +250,8 @@ class TradeAgentApp(App[None]):
 
     def action_refresh(self) -> None:
         if not self.fleet.refresh_now():
-            self.notify(self.fleet.state.problem, title="Refresh", severity="warning")
+            problem = self.fleet.state.problem or f"Still connecting to {self.fleet.state.target}."
+            self.notify(problem, title="Refresh", severity="warning")
 
     def action_accounts(self) -> None:
         if self.fleet.client is None:

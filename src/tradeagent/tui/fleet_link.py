@@ -231,25 +231,7 @@ class FleetLink:
     async def _poll(self) -> None:
         assert self.connection is not None
         try:
-            if not self._history_loaded:
-                await self._load_history()
-            self.requests += 1
-            client = self.connection.client
-            read = client.bots_status if self._log_readers else client.bots_reports
-            fleet = read_fleet(await read(retry=False, timeout_s=self.timeout_s))
-        except HummingbotError as exc:
-            self._failed(exc.message, short_reason(exc), offline=is_offline(exc))
-        except Exception as exc:
-            # A reply the parser chokes on must not end live monitoring: keep going, say so.
-            self._app.log.error(f"bots refresh failed: {exc!r}")
-            self._failed(
-                f"tradeagent could not read the status reply ({type(exc).__name__}: {exc}). "
-                "The last data stays on screen; please report this.",
-                "unreadable reply",
-                offline=False,
-            )
-        else:
-            await self._succeeded(fleet)
+            await self._refresh(self.connection)
         finally:
             self._in_flight = False
         waiters, self._waiters, self._later = self._waiters, self._later, []
@@ -263,6 +245,30 @@ class FleetLink:
             self._poll_now()
         else:
             self._schedule(self._next_delay())
+
+    async def _refresh(self, connection: HbConnection) -> None:
+        try:
+            if not self._history_loaded:
+                await self._load_history()
+            self.requests += 1
+            client = connection.client
+            read = client.bots_status if self._log_readers else client.bots_reports
+            fleet = read_fleet(await read(retry=False, timeout_s=self.timeout_s))
+        except HummingbotError as exc:
+            if not self._closed:  # a request cut short by quitting is no failure to report
+                self._failed(exc.message, short_reason(exc), offline=is_offline(exc))
+        except Exception as exc:
+            # A reply the parser chokes on must not end live monitoring: keep going, say so.
+            self._app.log.error(f"bots refresh failed: {exc!r}")
+            self._failed(
+                f"tradeagent could not read the status reply ({type(exc).__name__}: {exc}). "
+                "The last data stays on screen; please report this.",
+                "unreadable reply",
+                offline=False,
+            )
+        else:
+            if not self._closed:
+                await self._succeeded(fleet)
 
     def _next_delay(self) -> float:
         if not self._failures:
