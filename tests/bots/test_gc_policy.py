@@ -1,23 +1,25 @@
-"""The collector is relaxed while the app refreshes, and put back as it was afterwards."""
+"""The collector settings the app runs with: young passes rare enough for the bots refresh."""
 
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 
-from tradeagent.tui.gc_policy import YOUNG_THRESHOLD, RelaxedCollector
+import pytest
+
+from tradeagent.tui import gc_policy
 
 
-def test_relax_then_restore_leaves_the_collector_as_found() -> None:
+@pytest.fixture
+def collector_as_found() -> Iterator[None]:
     before = gc.get_threshold()
-    collector = RelaxedCollector()
-    collector.relax()
-    try:
-        assert gc.get_threshold()[0] == max(before[0], YOUNG_THRESHOLD)
-        assert gc.get_freeze_count() > 0
-        collector.relax()  # twice is once
-    finally:
-        collector.restore()
-    assert gc.get_threshold() == before
-    assert gc.get_freeze_count() == 0
-    collector.restore()  # and restoring again changes nothing
-    assert gc.get_threshold() == before
+    yield
+    gc.set_threshold(*before)
+    gc.unfreeze()
+
+
+def test_tune_makes_young_and_full_passes_rare(collector_as_found: None) -> None:
+    gc.set_threshold(700, 10, 10)
+    gc_policy.tune()
+    assert gc.get_threshold() == (gc_policy.YOUNG_THRESHOLD, 10, gc_policy.FULL_EVERY)
+    assert gc.get_freeze_count() > 0

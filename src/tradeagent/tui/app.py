@@ -16,19 +16,27 @@ from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
 from textual.worker import WorkerState
 
+from tradeagent.ai.assistant import Assistant
 from tradeagent.desk.journal import Journal, JournalError, journal_path
 from tradeagent.hb_setup import SIM_TARGET, HbOpener, SettingsOpener
 from tradeagent.settings import Settings
+from tradeagent.tui import gc_policy
+from tradeagent.tui.chat_store import ChatStore
+from tradeagent.tui.conversation_commands import ConversationCommands
+from tradeagent.tui.draft import Draft
 from tradeagent.tui.fleet_link import Clock, FleetLink, show_in_header, utc_now
 from tradeagent.tui.keys import ACTION_HELP, APP_BINDINGS, binding_ids
+from tradeagent.tui.messages import DraftChanged, StrategyProposed
 from tradeagent.tui.screens.accounts import AccountsScreen
 from tradeagent.tui.screens.bot_detail import BotDetailScreen
 from tradeagent.tui.screens.confirm import ConfirmScreen
 from tradeagent.tui.screens.help import HelpScreen
+from tradeagent.tui.strategy_commands import strategy_commands
 from tradeagent.tui.widgets.bots_pane import BotsPane
 from tradeagent.tui.widgets.chat_pane import ChatPane
 from tradeagent.tui.widgets.header import StatusHeader
@@ -54,12 +62,17 @@ class TradeAgentApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "tradeagent"
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
+    COMMANDS = App.COMMANDS | {ConversationCommands}
+
+    draft: reactive[Draft | None] = reactive(None, bindings=True)
+    """The strategy preview's current draft (possibly invalid: check ``draft.valid``)."""
 
     def __init__(
         self,
         settings: Settings,
         *,
         draft_path: Path | None = None,
+        assistant: Assistant | None = None,
         hb: HbOpener | None = None,
         journal: Journal | None = None,
         clock: Clock = utc_now,
@@ -67,6 +80,7 @@ class TradeAgentApp(App[None]):
         super().__init__()
         self.settings = settings
         self.draft_path = draft_path
+        self.assistant = assistant
         self.journal = journal
         self.fleet = FleetLink(
             self,
@@ -94,35 +108,49 @@ class TradeAgentApp(App[None]):
                 id="pane-tabs",
             )
             with Horizontal(id="panes"):
-                yield ChatPane(id="chat-pane", classes="pane")
+                yield ChatPane(
+                    assistant=self.assistant,
+                    store=ChatStore(self.journal) if self.journal else None,
+                    auto_backtest=self.settings.ai.auto_backtest,
+                    id="chat-pane",
+                    classes="pane",
+                )
                 with Vertical(id="right"):
-                    yield StrategyPane(id="strategy-pane", classes="pane")
+                    yield StrategyPane(
+                        policy=self.settings.risk,
+                        mode=self.settings.mode,
+                        id="strategy-pane",
+                        classes="pane",
+                    )
                     yield BotsPane(self.fleet, id="bots-pane", classes="pane")
         yield Footer(id="footer")
 
     def on_mount(self) -> None:
+        self.call_after_refresh(gc_policy.tune)
         self._apply_keymap()
         self._apply_theme()
         header = self.query_one(StatusHeader)
         self.fleet.watch(self, partial(show_in_header, header))
         show_in_header(header, self.fleet.state)
-        header.model = (
-            self.settings.ai.model if self.settings.anthropic_key else "offline assistant"
-        )
+        header.model = self.assistant.label if self.assistant else "no assistant"
         self._update_layout(self.size.width)
         self.focus_pane("chat")
         if self.journal_problem:
             self.notify(
-                self.journal_problem + " Nothing is journalled this session.",
+                self.journal_problem + " Conversations are not saved this session.",
                 title="Journal",
                 severity="error",
                 timeout=15,
             )
+        if self.draft_path is not None:
+            self.query_one(StrategyPane).load_path(self.draft_path)
         self.fleet.start()
         self.refresh_bindings()
 
     async def on_unmount(self) -> None:
         await self.fleet.aclose()
+        if self.assistant is not None:
+            await self.assistant.aclose()
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_layout(event.size.width)
@@ -143,9 +171,22 @@ class TradeAgentApp(App[None]):
 
     @on(Tabs.TabActivated, "#pane-tabs")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id != event.tabs.active:
+            # Superseded by a later focus_pane(); acting on it would bounce the focus between
+            # two panes for ever (each activation queues the other).
+            return
         name = (event.tab.id or "tab-chat").removeprefix("tab-")
         if name in PANE_IDS and name != self._active_pane:
             self.focus_pane(name)
+
+    # ----------------------------------------------------------------- draft
+    @on(StrategyProposed)
+    def _strategy_proposed(self, message: StrategyProposed) -> None:
+        self.query_one(StrategyPane).propose(message.config, message.source)
+
+    @on(DraftChanged)
+    def _draft_changed(self, message: DraftChanged) -> None:
+        self.draft = message.draft
 
     # ---------------------------------------------------------------- keymap
     def _apply_keymap(self) -> None:
@@ -245,8 +286,8 @@ class TradeAgentApp(App[None]):
     def action_backtest(self) -> None:
         self.notify("Backtesting is not available yet.", severity="warning")
 
-    def action_new_chat(self) -> None:
-        self.notify("New conversation is not available yet.", severity="warning")
+    async def action_new_chat(self) -> None:
+        await self.query_one(ChatPane).new_conversation()
 
     def action_refresh(self) -> None:
         if not self.fleet.refresh_now():
@@ -267,9 +308,11 @@ class TradeAgentApp(App[None]):
         self.notify("Kill switch is not available yet.", severity="warning")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "new_chat":
+            return not any(chat.streaming for chat in self.query(ChatPane))
         if action == "refresh":
             return True if self.fleet.connected else None
-        if action in {"deploy", "stop_bot", "backtest", "new_chat", "kill_switch"}:
+        if action in {"deploy", "stop_bot", "backtest", "kill_switch"}:
             # Greyed out until the capability behind it is wired in.
             return None
         return True
@@ -289,6 +332,7 @@ class TradeAgentApp(App[None]):
                 help_text,
                 partial(self.run_action, action),
             )
+        yield from strategy_commands(self.query_one(StrategyPane))
         if self.fleet.connected:
             yield SystemCommand(
                 "Accounts",
@@ -302,14 +346,18 @@ def make_app(
     settings: Settings,
     *,
     draft_path: Path | None = None,
+    assistant: Assistant | None = None,
     hb: HbOpener | None = None,
     journal: Journal | None = None,
     clock: Clock = utc_now,
 ) -> TradeAgentApp:
     """Build the app from settings and injected services (the CLI and the tests both use this).
 
+    Without an injected assistant: Claude when a key is set, else the offline assistant.
     ``hb`` builds the Hummingbot connection inside the running app (default: from settings).
     """
+    from tradeagent.assistant_setup import build_assistant
+
     problem = None
     if journal is None:
         try:
@@ -323,6 +371,7 @@ def make_app(
     app = TradeAgentApp(
         settings,
         draft_path=draft_path,
+        assistant=assistant or build_assistant(settings),
         hb=hb or SettingsOpener(settings),
         journal=journal,
         clock=clock,

@@ -37,7 +37,6 @@ from tradeagent.hb import (
     Unreachable,
 )
 from tradeagent.hb_setup import HbConnection, HbOpener, HbSetupError, Preparable
-from tradeagent.tui.gc_policy import RelaxedCollector
 from tradeagent.tui.widgets.header import StatusHeader
 
 Clock = Callable[[], datetime]
@@ -110,7 +109,6 @@ class FleetLink:
         self._journal_warned = False
         self._waiters: list[asyncio.Future[FleetState]] = []
         self._later: list[asyncio.Future[FleetState]] = []
-        self._collector = RelaxedCollector()
         self._log_readers = 0
 
     @property
@@ -154,7 +152,6 @@ class FleetLink:
             await connection.aclose()
             return
         self.connection = connection
-        self._collector.relax()
         self._app.refresh_bindings()
         self._set(replace(self.state, mode=connection.mode, target=connection.target))
         self._poll_now()
@@ -165,7 +162,6 @@ class FleetLink:
             self._timer.stop()
         for waiter in [*self._waiters, *self._later]:
             waiter.cancel()
-        self._collector.restore()
         if self.connection is not None:
             await self.connection.aclose()
 

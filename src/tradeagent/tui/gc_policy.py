@@ -1,37 +1,39 @@
-"""Garbage-collector settings while the app refreshes its fleet.
+"""Keep Python's full garbage-collection passes off the screen's critical path.
 
-Every status refresh builds and drops some 20,000 short-lived objects (the parsed reply and its
-rows). With CPython's default young-generation threshold (700) that is about 30 collections per
-refresh, a few of them full ones that walk every object of the UI: measured at 28 ms of CPU per
-refresh on average for 100 bots, as much as the whole refresh budget. So while the app runs,
-what it built at startup is frozen (never scanned again; still freed when unreferenced) and the
-threshold is raised; both are undone when it stops, so nothing leaks past the app.
+Textual leaves cyclic garbage behind with every frame it draws (strips that cache themselves),
+so full passes run often, and each one walks every object alive: 30-700 ms of frozen screen on a
+busy 2-core box (``bench/chat_stream.py``). What is alive after start-up and after loading the
+SDKs lives as long as the app, so it is frozen out of those passes; full passes are made rare
+and run on purpose when the screen is idle (after a reply).
+
+Young passes are made rarer too: every bots refresh builds and drops some 20,000 short-lived
+objects (the parsed status reply and its rows). With Python's default threshold of 700 that is
+about 30 passes per refresh, 28 ms of CPU on average for 100 bots (``bench/bots_pane.py``); from
+20,000 on, a couple.
 """
 
 from __future__ import annotations
 
 import gc
 
+FULL_EVERY = 1000
+"""Full passes after this many younger ones (Python's default: 10)."""
 YOUNG_THRESHOLD = 20_000
+"""Allocations between young passes (Python's default: 700)."""
 
 
-class RelaxedCollector:
-    """``relax()`` at start, ``restore()`` at the end (idempotent)."""
+def tune() -> None:
+    """Call once the app is up."""
+    freeze_long_lived()
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(max(young, YOUNG_THRESHOLD), middle, FULL_EVERY)
 
-    def __init__(self) -> None:
-        self._saved: tuple[int, int, int] | None = None
 
-    def relax(self) -> None:
-        if self._saved is not None:
-            return
-        self._saved = gc.get_threshold()
-        gc.freeze()
-        young, middle, old = self._saved
-        gc.set_threshold(max(young, YOUNG_THRESHOLD), middle, old)
+def freeze_long_lived() -> None:
+    """Everything alive now stays alive (modules just imported, the app): stop scanning it."""
+    gc.freeze()
 
-    def restore(self) -> None:
-        if self._saved is None:
-            return
-        gc.set_threshold(*self._saved)
-        gc.unfreeze()
-        self._saved = None
+
+def collect_now() -> None:
+    """A full pass, for a moment when nothing moves on screen."""
+    gc.collect()
