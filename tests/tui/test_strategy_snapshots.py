@@ -15,7 +15,6 @@ from textual.widgets import TextArea
 from tradeagent.settings import load_settings
 from tradeagent.tui.app import make_app
 
-
 NOON = datetime(2026, 11, 24, 12, 4, 31, tzinfo=UTC)
 
 
