@@ -331,14 +331,42 @@ async def test_palette_lists_the_backtest_entries_that_apply(
         assert "Backtest: full results" in titles
 
 
-def test_the_app_starts_without_the_engine_numpy_or_plotext() -> None:
+def test_the_app_starts_without_the_engine_or_numpy() -> None:
     probe = (
         "import sys\n"
         "import tradeagent.tui.app\n"
-        "heavy = [m for m in ('numpy', 'textual_plotext', 'plotext', 'httpx',\n"
-        "         'tradeagent.backtest', 'tradeagent.desk.backtesting') if m in sys.modules]\n"
+        "heavy = [m for m in ('numpy', 'tradeagent.backtest', 'tradeagent.desk.backtesting')\n"
+        "         if m in sys.modules]\n"
         "print('HEAVY=' + ','.join(heavy))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "HEAVY=\n" in result.stdout, result.stdout
+
+
+async def test_the_connected_hummingbot_api_is_a_candle_source(
+    app_factory: AppFactory, settings: Settings
+) -> None:
+    offline = BacktestOptionsScreen(BacktestOptions(), hummingbot_connected=False)
+    assert "hummingbot" not in [value for _, value in offline.sources]
+    app = app_factory(manual(settings))  # no hummingbot.url: the in-process simulator
+    async with app.run_test(size=SIZE) as pilot:
+        stop_clocks(app)
+        await until(pilot, lambda: app.fleet.connected)
+        await propose(pilot, example("bollinger_v1"))
+        await pilot.press("f3", "B")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, BacktestOptionsScreen)
+        assert "hummingbot" in [value for _, value in dialog.sources]
+        dialog.query_one("#bt-source", Select).value = "hummingbot"
+        dialog.query_one("#bt-days", Input).value = "1"
+        await pilot.pause()
+        await backtest(pilot, "enter")
+        outcome = app.backtests.outcome
+        assert outcome is not None, shown(app, "#backtest-status")
+        window = outcome.result.window
+        assert (window.source, window.detail) == ("hummingbot", "http://simulator")
+        assert window.candles == window.expected == 1440
+        assert "1 d hummingbot" in shown(app, "#backtest-rule")
+        assert "hummingbot (http://simulator) · BTC-USD · 1m" in shown(app, "#backtest-summary")
