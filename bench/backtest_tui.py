@@ -41,13 +41,11 @@ async def measure(runs: int, template: str) -> None:
         await pilot.pause()
         samples: list[float] = []
         for _ in range(runs + 1):
-            previous = app.backtests.outcome
             stop = asyncio.Event()
             watcher = asyncio.create_task(watch_loop(stop))
             started = time.perf_counter()
             await pilot.press("ctrl+b")
-            while app.backtests.outcome is previous:
-                await asyncio.sleep(0.001)
+            await app.workers.wait_for_complete()
             await pilot.pause()
             samples.append(time.perf_counter() - started)
             stop.set()

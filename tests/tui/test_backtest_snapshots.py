@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from backtest_helpers import stop_clocks
+from backtest_helpers import NOW, stop_clocks
 from strategy_helpers import example, propose, settle
 from textual.pilot import Pilot
 
@@ -31,10 +32,12 @@ def utc_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def app() -> TradeAgentApp:
     settings = load_settings().settings
     ai = settings.ai.model_copy(update={"auto_backtest": False})
-    return make_app(settings.model_copy(update={"ai": ai}))
+    at = datetime.fromtimestamp(NOW, UTC)
+    return make_app(settings.model_copy(update={"ai": ai}), clock=lambda: at)
 
 
 async def backtested(pilot: Pilot[Any]) -> None:
+    await settle(pilot)  # the simulator connects: the header shows the stopped clock
     stop_clocks(pilot.app)  # type: ignore[arg-type]
     await propose(pilot, example("bollinger_v1"))
     await pilot.press("f3", "ctrl+b")

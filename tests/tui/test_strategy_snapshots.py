@@ -20,7 +20,11 @@ NOON = datetime(2026, 11, 24, 12, 4, 31, tzinfo=UTC)
 
 def app() -> Any:
     # The header shows the time of the last bots refresh: stop the clock for the picture.
-    return make_app(load_settings().settings, clock=lambda: NOON)
+    # Proposals are not backtested on arrival: the backtest has its own pictures
+    # (test_backtest_snapshots.py, with its stopwatch stopped too).
+    settings = load_settings().settings
+    ai = settings.ai.model_copy(update={"auto_backtest": False})
+    return make_app(settings.model_copy(update={"ai": ai}), clock=lambda: NOON)
 
 
 def test_valid_draft_with_warnings_and_blocking(snap_compare: Any) -> None:

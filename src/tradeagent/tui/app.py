@@ -104,6 +104,7 @@ class TradeAgentApp(BacktestActions, App[None]):
             BacktestOptions.from_settings(settings.backtest),
             cache_dir=settings.cache_dir,
             hummingbot=lambda: self.fleet.client if self.fleet.connected else None,
+            now=lambda: clock().timestamp(),
         )
 
     # ----------------------------------------------------------------- layout

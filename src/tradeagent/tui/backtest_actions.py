@@ -77,7 +77,10 @@ class BacktestActions(App[None]):
             draft = self._preview_draft()
             return True if draft is not None and draft.valid else None
         if action == "backtest_results":
-            return self.backtests.outcome is not None
+            # Not while editing: Enter is the editor's there.
+            panes = self.query(StrategyPane)
+            editing = bool(panes) and panes.first().editing
+            return self.backtests.outcome is not None and not editing
         if action == "cancel_backtest":
             return self.backtests.running
         return True

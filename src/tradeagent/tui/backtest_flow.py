@@ -60,6 +60,7 @@ class BacktestFlow:
         cache_dir: Path | None,
         record: Recorder | None = None,
         hummingbot: Callable[[], HummingbotClient | None] = lambda: None,
+        now: Callable[[], float] = time.time,
     ) -> None:
         self.app = app
         self.options = options
@@ -68,7 +69,7 @@ class BacktestFlow:
         self.hummingbot = hummingbot
         self.hyperliquid_url: str | None = None
         """Another Hyperliquid info API (tests point it at a fake on loopback)."""
-        self.now: Callable[[], float] = time.time
+        self.now = now
         """Unix seconds: the end of "the last N days" and the "ran at" time."""
         self.timer: Callable[[], float] = time.perf_counter
         self.outcome: BacktestOutcome | None = None
