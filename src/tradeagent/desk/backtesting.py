@@ -41,6 +41,8 @@ from tradeagent.strategy import ControllerConfigBase, to_mapping
 
 SourceKind = Literal["synthetic", "file", "hyperliquid", "hummingbot"]
 SOURCE_KINDS: tuple[SourceKind, ...] = ("synthetic", "file", "hyperliquid", "hummingbot")
+OFFLINE_SOURCES = frozenset({"synthetic", "file"})
+"""Sources that need no network (their work is CPU: generating or parsing candles)."""
 DEFAULT_DAYS = 30
 
 
@@ -144,7 +146,7 @@ def check_range(start: int, end: int, resolution: str) -> None:
 def candle_source(
     spec: SourceSpec,
     *,
-    http: httpx.AsyncClient,
+    http: httpx.AsyncClient | None,
     hummingbot: HummingbotClient | None,
     hyperliquid_url: str = MAINNET,
 ) -> CandleSource:
@@ -154,6 +156,8 @@ def candle_source(
         assert spec.path is not None
         return CsvFileSource(spec.path)
     if spec.kind == "hyperliquid":
+        if http is None:
+            raise BacktestError("the hyperliquid candle source needs an HTTP client")
         return HyperliquidSource(http, base_url=hyperliquid_url)
     if hummingbot is None:
         raise BacktestError(
@@ -194,12 +198,12 @@ async def fetch_candles(
     job: BacktestJob,
     *,
     cache_dir: Path | None,
-    http: httpx.AsyncClient,
+    http: httpx.AsyncClient | None = None,
     hummingbot: HummingbotClient | None = None,
     hyperliquid_url: str = MAINNET,
 ) -> tuple[Candles, DataWindow]:
     """The job's candles (through the disk cache) and the window they form. Refuses a config
-    the engine cannot run before fetching anything."""
+    the engine cannot run before fetching anything. ``http`` is needed for Hyperliquid only."""
     check_range(job.start, job.end, job.resolution)
     params = controller_params(job.config)
     source = candle_source(

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -157,11 +158,20 @@ class BacktestFlow:
 
             job = options.job(config, now=self.now())
             phase(f"fetching {options.source_label} candles…")
-            extra = {"hyperliquid_url": self.hyperliquid_url} if self.hyperliquid_url else {}
-            async with httpx.AsyncClient(timeout=HTTP_TIMEOUT_S) as http:
-                candles, window = await backtesting.fetch_candles(
-                    job, cache_dir=self.cache_dir, http=http, hummingbot=self.hummingbot(), **extra
-                )
+            if job.source.kind in backtesting.OFFLINE_SOURCES:
+                # Generating or parsing a year of candles takes seconds of CPU: not on the loop.
+                fetch = partial(backtesting.fetch_candles, job, cache_dir=self.cache_dir)
+                candles, window = await asyncio.to_thread(lambda: asyncio.run(fetch()))
+            else:
+                extra = {"hyperliquid_url": self.hyperliquid_url} if self.hyperliquid_url else {}
+                async with httpx.AsyncClient(timeout=HTTP_TIMEOUT_S) as http:
+                    candles, window = await backtesting.fetch_candles(
+                        job,
+                        cache_dir=self.cache_dir,
+                        http=http,
+                        hummingbot=self.hummingbot(),
+                        **extra,
+                    )
             phase(f"running the engine on {window.candles:,} candles…")
             result = await asyncio.to_thread(backtesting.backtest_candles, job, candles, window)
         except asyncio.CancelledError:
