@@ -98,7 +98,7 @@ class BacktestFlow:
         config = draft.config
         self._running_hash = draft.config_hash
         self._worker = self.app.run_worker(
-            self._run(config, self.options),
+            self._run(config, config_hash(config), self.options),
             name=GROUP,
             group=GROUP,
             exclusive=True,
@@ -138,11 +138,11 @@ class BacktestFlow:
         self._running_hash = None
 
     # ------------------------------------------------------------------ the run
-    async def _run(self, config: ControllerConfigBase, options: BacktestOptions) -> None:
+    async def _run(
+        self, config: ControllerConfigBase, about: str, options: BacktestOptions
+    ) -> None:
         title = f"{config.id} · {options.plan}"
         panel = self.panel
-
-        about = config_hash(config)
 
         def phase(text: str) -> None:
             panel.status = BacktestStatus("running", title, text, config_hash=about)
@@ -155,7 +155,6 @@ class BacktestFlow:
             import httpx
 
             started = self.timer()  # what the trader waits for on every run, not the import
-
             job = options.job(config, now=self.now())
             phase(f"fetching {options.source_label} candles…")
             if job.source.kind in backtesting.OFFLINE_SOURCES:
@@ -179,14 +178,10 @@ class BacktestFlow:
         except Exception as exc:
             panel.status = replace(_failure(exc, title, config, options), config_hash=about)
             return
+        elapsed = self.timer() - started
+        ran_at = datetime.fromtimestamp(self.now(), UTC)
         problem = await self._journal(result)
-        outcome = BacktestOutcome(
-            result,
-            options,
-            elapsed_s=self.timer() - started,
-            ran_at=datetime.fromtimestamp(self.now(), UTC),
-            journal_problem=problem,
-        )
+        outcome = BacktestOutcome(result, options, elapsed, ran_at, journal_problem=problem)
         self.outcome = outcome
         self._running_hash = None
         panel.status = None
