@@ -153,8 +153,8 @@ class TradeAgentApp(BacktestActions, App[None]):
             )
         if self.draft_path is not None:
             self.query_one(StrategyPane).load_path(self.draft_path)
-        self.fleet.start()
-        self.refresh_bindings()
+        # After the first frame: opening the simulator imports for a second.
+        self.call_after_refresh(self.fleet.start)
 
     async def on_unmount(self) -> None:
         await self.fleet.aclose()
