@@ -285,7 +285,7 @@ async def test_enter_opens_the_full_results_with_the_executor_ledger(
         assert table.get_row_at(0)[2] == first["side"]
         assert table.get_row_at(0)[4] == first["close_type"]
         assert screen.query_one("#ledger-pane").border_title == f"Executors · {len(ledger):,}"
-        assert screen.query_one(BacktestReport).full
+        assert screen.query_one(BacktestReport).side_by_side  # 160 columns: room for both
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, BacktestResultsScreen)

@@ -11,7 +11,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -43,7 +43,8 @@ class BacktestOptionsScreen(ModalScreen[BacktestOptions | None]):
     def compose(self) -> ComposeResult:
         o = self.options
         source = o.source if any(o.source == value for _, value in self.sources) else "synthetic"
-        with Vertical(id="bt-dialog", classes="dialog"):
+        # Scrolls on a small terminal; Tab brings each field into view, Enter runs from any.
+        with VerticalScroll(id="bt-dialog", classes="dialog"):
             yield Static("Backtest options (this session)", classes="dialog-title")
             yield from _row("Days", Input(f"{o.days:g}", id="bt-days"))
             yield from _row("Start", Input(o.start, placeholder="e.g. 2025-01-01", id="bt-start"))

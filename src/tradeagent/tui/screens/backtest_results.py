@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -15,6 +15,8 @@ from tradeagent.tui import backtest_render as render
 from tradeagent.tui.backtest_state import BacktestOutcome
 from tradeagent.tui.widgets.backtest_report import BacktestReport
 
+WIDE = 110
+"""Columns from which the charts sit beside the summary."""
 LEDGER_ROWS = 500
 """Executors listed; more would only slow the table down (the CLI's --json has every one)."""
 
@@ -24,7 +26,7 @@ class BacktestResultsScreen(Screen[None]):
     BacktestResultsScreen { layout: vertical; }
     BacktestResultsScreen #results-title { height: 1; text-style: bold; color: $accent;
         padding: 0 1; }
-    BacktestResultsScreen #results-report { height: 3fr; padding: 0 1; }
+    BacktestResultsScreen #results-scroll { height: 3fr; padding: 0 1; }
     BacktestResultsScreen #ledger-pane { height: 2fr; border: round $panel-lighten-2;
         border-title-color: $text-muted; padding: 0 1; }
     BacktestResultsScreen #ledger-pane:focus-within { border: round $accent; }
@@ -47,7 +49,12 @@ class BacktestResultsScreen(Screen[None]):
             f"config {result.config_hash[:12]} · Esc back",
             id="results-title",
         )
-        yield BacktestReport(self.outcome, stale=self.stale, full=True, id="results-report")
+        # Charts beside the table when there is room for both, under it otherwise.
+        wide = self.app.size.width >= WIDE
+        with VerticalScroll(id="results-scroll"):
+            yield BacktestReport(
+                self.outcome, stale=self.stale, side_by_side=wide, id="results-report"
+            )
         with Vertical(id="ledger-pane"):
             yield DataTable(id="ledger", cursor_type="row", zebra_stripes=True)
         yield Footer()

@@ -1,7 +1,7 @@
 """One backtest result: rule, headline, warnings, stale note, summary table, PnL and drawdown.
 
-The same widget in the preview (``full=False``: charts under the table) and on the results
-screen (``full=True``: charts beside it).
+The same widget in the preview (charts under the table) and on the results screen (charts
+beside the table when it is wide: ``side_by_side``).
 """
 
 from __future__ import annotations
@@ -42,24 +42,28 @@ class BacktestReport(Vertical):
     BacktestReport.-stale #backtest-headline, BacktestReport.-stale #backtest-body {
         text-opacity: 60%;
     }
-    BacktestReport.-full { height: 1fr; }
-    BacktestReport.-full #backtest-body { height: 1fr; }
-    BacktestReport.-full #backtest-summary { width: 1fr; margin-right: 2; }
-    BacktestReport.-full #backtest-charts { width: 1fr; height: 1fr; }
-    BacktestReport.-full #backtest-pnl { height: 3fr; }
-    BacktestReport.-full #backtest-drawdown { height: 2fr; }
+    BacktestReport.-side-by-side #backtest-body { height: auto; }
+    BacktestReport.-side-by-side #backtest-summary { width: 1fr; margin-right: 2; }
+    BacktestReport.-side-by-side #backtest-charts { width: 1fr; height: auto; }
+    BacktestReport.-side-by-side #backtest-pnl { height: 12; }
+    BacktestReport.-side-by-side #backtest-drawdown { height: 8; }
     """
 
     stale: reactive[bool] = reactive(False, init=False)
 
     def __init__(
-        self, outcome: BacktestOutcome, *, stale: bool, full: bool = False, **kwargs: Any
+        self,
+        outcome: BacktestOutcome,
+        *,
+        stale: bool,
+        side_by_side: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.outcome = outcome
-        self.full = full
+        self.side_by_side = side_by_side
         self.set_reactive(BacktestReport.stale, stale)
-        self.set_class(full, "-full")
+        self.set_class(side_by_side, "-side-by-side")
 
     def compose(self) -> ComposeResult:
         result = self.outcome.result
@@ -77,8 +81,7 @@ class BacktestReport(Vertical):
         )
         journal.display = self.outcome.journal_problem is not None
         yield journal
-        # Full screen: the charts beside the table; in the preview, under it.
-        with (Horizontal if self.full else Vertical)(id="backtest-body"):
+        with (Horizontal if self.side_by_side else Vertical)(id="backtest-body"):
             yield Static(render.summary_table(result), id="backtest-summary")
             with Vertical(id="backtest-charts"):
                 if result.summary["total_executors"]:
