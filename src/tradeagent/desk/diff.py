@@ -15,7 +15,7 @@ from tradeagent.desk.journal import Journal
 DEPLOY_KIND = "deploy"
 DEPLOYED_OUTCOMES = frozenset({"ok", "reconciled:running"})
 """Deploy outcomes after which a bot ran (reconciled: found running after a crash)."""
-Baseline = Literal["deployed", "server", "new"]
+Baseline = Literal["deployed", "server", "new", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ class ConfigDiff:
     def summary(self) -> str:
         if self.baseline == "new":
             return f"{self.name}: new config (never deployed from here, not on the server)"
+        if self.baseline == "unknown":
+            return f"{self.name}: cannot compare (never deployed from here; {self.baseline_label})"
         if not self.changes:
             return f"{self.name}: unchanged since {self.baseline_label}"
         shown = "; ".join(change.line for change in self.changes[:6])
@@ -89,13 +91,19 @@ def last_deployed(journal: Journal, name: str) -> tuple[dict[str, Any], str] | N
 
 
 def diff_against_baseline(
-    journal: Journal, name: str, config: Mapping[str, Any], on_server: Mapping[str, Any] | None
+    journal: Journal,
+    name: str,
+    config: Mapping[str, Any],
+    on_server: Mapping[str, Any] | Exception | None,
 ) -> ConfigDiff:
-    """``on_server`` is the server's saved config of that name, None when it has none."""
+    """``on_server`` is the server's saved config of that name: None when it has none, the
+    error when it could not be read."""
     deployed = last_deployed(journal, name)
     if deployed is not None:
         before, label = deployed
         return ConfigDiff(name, "deployed", label, field_changes(before, config))
+    if isinstance(on_server, Exception):
+        return ConfigDiff(name, "unknown", f"the server's copy cannot be read: {on_server}", ())
     if on_server is not None:
         # The server forces ``id`` to the file name; compare like with like.
         saved = {**on_server, "id": on_server.get("id", name)}
