@@ -153,3 +153,58 @@ def run_async(coro: Any) -> Any:
         return asyncio.run(coro)
     except KeyboardInterrupt:
         fail("interrupted", code=130)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--speed",
+    type=click.FloatRange(min=0, min_open=True, max=100_000),
+    default=None,
+    help="Market seconds per wall-clock second (default: hummingbot.sim_speed, 1).",
+)
+@click.option(
+    "--state",
+    "state_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Keep accounts, configs and bots in this JSON file across restarts (mode 0600).",
+)
+@click.option("--seed", default=7, show_default=True, help="Seed of the simulated market.")
+@click.option(
+    "--chaos",
+    "chaos_specs",
+    multiple=True,
+    metavar="SPEC",
+    help="Inject faults, e.g. 'latency=0.05-0.3,error=0.02' or 'bot=ta-*,fault=silent' "
+    "(repeatable; a bad spec prints the full syntax).",
+)
+@click.pass_context
+def sim(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    speed: float | None,
+    state_file: Path | None,
+    seed: int,
+    chaos_specs: tuple[str, ...],
+) -> None:
+    """Serve the built-in Hummingbot API simulator over HTTP (for other tools)."""
+    hb = load(ctx).settings.hummingbot
+    from tradeagent.sim.command import SimCommandError, serve_simulator
+
+    try:
+        serve_simulator(
+            host=host,
+            port=port,
+            speed=speed if speed is not None else hb.sim_speed,
+            state_file=state_file or hb.sim_state_file,
+            seed=seed,
+            chaos_specs=chaos_specs,
+            username=hb.username,
+            password=hb.password.get_secret_value(),
+            echo=click.echo,
+        )
+    except SimCommandError as exc:
+        fail(str(exc), code=1)

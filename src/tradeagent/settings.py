@@ -27,6 +27,8 @@ from pydantic_settings import (
 )
 from pydantic_settings import SettingsError as PydanticSettingsError
 
+from tradeagent.strategy.risk import RiskPolicy
+
 ENV_PREFIX = "TRADEAGENT_"
 ENV_DELIMITER = "__"
 CONFIG_ENV = "TRADEAGENT_CONFIG"
@@ -104,44 +106,6 @@ class AiSettings(_Section):
         ge=0,
         le=10,
         description="Invalid proposals sent back to Claude before giving up.",
-    )
-
-
-class RiskSettings(_Section):
-    """Risk policy limits, applied to every draft and again at deploy."""
-
-    enabled: bool = Field(default=True, description="Apply the risk policy at all.")
-    allow_live_without_policy: bool = Field(
-        default=False,
-        description="Permit LIVE deploys with enabled=false. Leave false unless you mean it.",
-    )
-    max_amount_per_controller: Decimal = Field(
-        default=Decimal("1000"), gt=0, description="Max total_amount_quote of one controller."
-    )
-    max_amount_per_bot: Decimal = Field(
-        default=Decimal("5000"), gt=0, description="Max summed total_amount_quote of one bot."
-    )
-    max_leverage: int = Field(
-        default=5, ge=1, le=200, description="Max leverage of any controller."
-    )
-    require_stop_loss: bool = Field(
-        default=True, description="Directional controllers must set stop_loss."
-    )
-    max_stop_loss: Decimal = Field(
-        default=Decimal("0.10"), gt=0, lt=1, description="Widest stop_loss allowed (0.10 = 10%)."
-    )
-    require_drawdown_caps: bool = Field(
-        default=True, description="Deploys must set global and per-controller drawdown caps."
-    )
-    allowed_connectors: list[str] = Field(
-        default_factory=list, description="Connectors allowed to trade; empty = any."
-    )
-    allowed_pairs: list[str] = Field(
-        default_factory=list, description="Trading pairs allowed; empty = any."
-    )
-    min_order_notional: dict[str, Decimal] = Field(
-        default_factory=dict,
-        description="Per-connector minimum order notional overrides (quote units).",
     )
 
 
@@ -241,7 +205,7 @@ class Settings(BaseSettings):
 
     hummingbot: HummingbotSettings = HummingbotSettings()
     ai: AiSettings = AiSettings()
-    risk: RiskSettings = RiskSettings()
+    risk: RiskPolicy = RiskPolicy()
     ui: UiSettings = UiSettings()
     paths: PathsSettings = PathsSettings()
     desk: DeskSettings = DeskSettings()

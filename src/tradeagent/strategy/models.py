@@ -11,7 +11,8 @@ Models are frozen: change a config with :func:`tradeagent.strategy.with_changes`
 
 from __future__ import annotations
 
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -117,6 +118,15 @@ class TripleBarrier(_Model):
 # --------------------------------------------------------------------------- bases
 
 
+@dataclass(frozen=True)
+class TradedMarket:
+    """A connector and pair a controller trades; ``prefix`` locates its fields in the config."""
+
+    connector: str
+    trading_pair: str
+    prefix: str = ""
+
+
 class ControllerConfigBase(_Model):
     """Fields every controller has. ``id`` doubles as the config's file name."""
 
@@ -142,8 +152,22 @@ class ControllerConfigBase(_Model):
             raise ValueError("must be a list (use [] for none)")
         return value
 
+    def markets(self) -> tuple[TradedMarket, ...]:
+        """Every market the controller trades (arbitrage has two)."""
+        raise NotImplementedError
 
-class _TripleBarrierFields(ControllerConfigBase):
+    @property
+    def connector(self) -> str:
+        """The (first) connector traded."""
+        return self.markets()[0].connector
+
+    @property
+    def pair(self) -> str:
+        """The (first) trading pair traded."""
+        return self.markets()[0].trading_pair
+
+
+class ExitsBase(ControllerConfigBase):
     """Connector, leverage and the per-position exits shared by directional and MM controllers."""
 
     connector_name: ConnectorName = Field(
@@ -176,6 +200,9 @@ class _TripleBarrierFields(ControllerConfigBase):
         "Trailing stop {activation_price, trailing_delta}; null disables.", default=None
     )
 
+    def markets(self) -> tuple[TradedMarket, ...]:
+        return (TradedMarket(self.connector_name, self.trading_pair),)
+
     @field_validator("trailing_stop", mode="before")
     @classmethod
     def _trailing(cls, value: Any) -> Any:
@@ -185,7 +212,13 @@ class _TripleBarrierFields(ControllerConfigBase):
     @classmethod
     def _empty_target(cls, value: Any) -> Any:
         if isinstance(value, str):
-            return None if value.strip() == "" else Decimal(value.strip())
+            text = value.strip()
+            if not text:
+                return None
+            try:
+                return Decimal(text)  # Hummingbot's own conversion: "2700.0" is a valid limit
+            except InvalidOperation:
+                return text  # pydantic then explains what is wrong with it
         return value
 
     @field_validator("take_profit_order_type", mode="before")
@@ -199,7 +232,7 @@ class _TripleBarrierFields(ControllerConfigBase):
         return parse_position_mode_name(value)
 
 
-class DirectionalTradingBase(_TripleBarrierFields):
+class DirectionalTradingBase(ExitsBase):
     """Controllers that open one position (or DCA / grid) per signal."""
 
     KIND = "directional"
@@ -210,7 +243,7 @@ class DirectionalTradingBase(_TripleBarrierFields):
     cooldown_time: Int = hot("Seconds between new positions on one side.", default=300, gt=0)
 
 
-class MarketMakingBase(_TripleBarrierFields):
+class MarketMakingBase(ExitsBase):
     """Controllers that quote levels on both sides of a reference price."""
 
     KIND = "market making"
@@ -284,7 +317,7 @@ class MarketMakingBase(_TripleBarrierFields):
         return self
 
 
-class _Candles(BaseModel):
+class CandlesMixin(BaseModel):
     """Candle feed of indicator controllers. Empty or null means the traded connector / pair."""
 
     candles_connector: ConnectorName = Field(
@@ -314,14 +347,14 @@ class _Candles(BaseModel):
         return filled
 
 
-class _Bollinger(BaseModel):
+class BollingerMixin(BaseModel):
     bb_length: Int = Field(default=100, ge=2, description="Bollinger lookback in candles.")
     bb_std: Flt = Field(default=2.0, gt=0, description="Band width in standard deviations.")
     bb_long_threshold: Flt = Field(default=0.0, description="Long when %B is below this.")
     bb_short_threshold: Flt = Field(default=1.0, description="Short when %B is above this.")
 
 
-class _Macd(BaseModel):
+class MacdMixin(BaseModel):
     macd_fast: Int = Field(default=21, ge=1, description="MACD fast EMA period.")
     macd_slow: Int = Field(default=42, ge=2, description="MACD slow EMA period.")
     macd_signal: Int = Field(default=9, ge=1, description="MACD signal period.")
@@ -370,7 +403,7 @@ def _empty_to_none(value: Any) -> Any:
 # --------------------------------------------------------------------------- directional
 
 
-class DManV3Config(DirectionalTradingBase, _Candles, _Bollinger):
+class DManV3Config(DirectionalTradingBase, CandlesMixin, BollingerMixin):
     """Bollinger %B signal that opens a DCA executor (several limit entries)."""
 
     controller_name: Literal["dman_v3"] = "dman_v3"
@@ -412,13 +445,13 @@ class DManV3Config(DirectionalTradingBase, _Candles, _Bollinger):
         return self
 
 
-class MACDBBV1Config(DirectionalTradingBase, _Candles, _Bollinger, _Macd):
+class MACDBBV1Config(DirectionalTradingBase, CandlesMixin, BollingerMixin, MacdMixin):
     """Bollinger %B signal confirmed by the MACD histogram; one position per signal."""
 
     controller_name: Literal["macd_bb_v1"] = "macd_bb_v1"
 
 
-class SuperTrendV1Config(DirectionalTradingBase, _Candles):
+class SuperTrendV1Config(DirectionalTradingBase, CandlesMixin):
     """SuperTrend direction, taken only near the SuperTrend line."""
 
     controller_name: Literal["supertrend_v1"] = "supertrend_v1"
@@ -429,19 +462,19 @@ class SuperTrendV1Config(DirectionalTradingBase, _Candles):
     )
 
 
-class BollingerV1Config(DirectionalTradingBase, _Candles, _Bollinger):
+class BollingerV1Config(DirectionalTradingBase, CandlesMixin, BollingerMixin):
     """Bollinger mean reversion: long below the lower threshold, short above the upper one."""
 
     controller_name: Literal["bollinger_v1"] = "bollinger_v1"
 
 
-class BollingerV2Config(DirectionalTradingBase, _Candles, _Bollinger):
+class BollingerV2Config(DirectionalTradingBase, CandlesMixin, BollingerMixin):
     """bollinger_v1's signal computed with TA-Lib."""
 
     controller_name: Literal["bollinger_v2"] = "bollinger_v2"
 
 
-class BollinGridConfig(DirectionalTradingBase, _Candles, _Bollinger):
+class BollinGridConfig(DirectionalTradingBase, CandlesMixin, BollingerMixin):
     """Bollinger signal that opens a grid sized by the band width."""
 
     controller_name: Literal["bollingrid"] = "bollingrid"
@@ -484,7 +517,7 @@ class PMMSimpleConfig(MarketMakingBase):
     controller_name: Literal["pmm_simple"] = "pmm_simple"
 
 
-class PMMDynamicConfig(MarketMakingBase, _Candles, _Macd):
+class PMMDynamicConfig(MarketMakingBase, CandlesMixin, MacdMixin):
     """Market making around a MACD-shifted price; spreads are multiples of NATR."""
 
     controller_name: Literal["pmm_dynamic"] = "pmm_dynamic"
@@ -600,6 +633,9 @@ class GridStrikeConfig(ControllerConfigBase):
         description="Per-level exits; order types as numbers (1 MARKET, 2 LIMIT, 3 LIMIT_MAKER).",
     )
 
+    def markets(self) -> tuple[TradedMarket, ...]:
+        return (TradedMarket(self.connector_name, self.trading_pair),)
+
     @field_validator("side", mode="before")
     @classmethod
     def _side(cls, value: Any) -> Any:
@@ -672,6 +708,15 @@ class ArbitrageControllerConfig(ControllerConfigBase):
         default="USDT", description="Asset both legs' quotes are compared in."
     )
 
+    def markets(self) -> tuple[TradedMarket, ...]:
+        return tuple(
+            TradedMarket(leg.connector_name, leg.trading_pair, f"{name}.")
+            for name, leg in (
+                ("exchange_pair_1", self.exchange_pair_1),
+                ("exchange_pair_2", self.exchange_pair_2),
+            )
+        )
+
     @model_validator(mode="after")
     def _distinct_legs(self) -> ArbitrageControllerConfig:
         if self.exchange_pair_1 == self.exchange_pair_2:
@@ -713,9 +758,21 @@ ControllerConfig = Annotated[
 """Any stock controller config, discriminated by ``controller_name``."""
 
 
+IndicatorConfig = (
+    DManV3Config
+    | MACDBBV1Config
+    | SuperTrendV1Config
+    | BollingerV1Config
+    | BollingerV2Config
+    | BollinGridConfig
+    | PMMDynamicConfig
+)
+"""Controllers fed by candles (candles_connector / candles_trading_pair / interval)."""
+
+
 def has_candles(config: ControllerConfigBase) -> bool:
     """True for indicator controllers (they carry candles_connector / pair / interval)."""
-    return isinstance(config, _Candles)
+    return isinstance(config, IndicatorConfig)
 
 
 def hot_updatable_fields(cls: type[ControllerConfigBase]) -> frozenset[str]:

@@ -57,10 +57,16 @@ def parse_config(
     except ValidationError as exc:
         problems = [_problem(detail, cls, key_lines or {}) for detail in exc.errors()]
         # An omitted candles field copies connector_name / trading_pair: blame only the source.
-        problems = [
-            p for p in problems if not (p.field in _CANDLE_COPIES and not mapping.get(p.field))
-        ]
+        kept = [p for p in problems if not _copied_candles_field(p.field, mapping)]
+        problems = kept or problems
         raise ConfigError(_sorted(_dedupe(problems), cls), source=source) from None
+
+
+def _copied_candles_field(field: str, mapping: Mapping[str, Any]) -> bool:
+    if field not in _CANDLE_COPIES:
+        return False
+    value = mapping.get(field)
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def with_changes(config: ControllerConfigBase, changes: Mapping[str, Any]) -> ControllerConfig:

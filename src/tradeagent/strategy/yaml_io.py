@@ -77,7 +77,10 @@ def read_yaml(text: str | bytes, *, source: str | None = None) -> tuple[Any, dic
                 [Problem("", f"is not UTF-8 text (bad byte at offset {exc.start})")],
                 source=source,
             ) from None
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        raise ConfigError([_reader_problem(exc)], source=source) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -93,6 +96,8 @@ def read_yaml(text: str | bytes, *, source: str | None = None) -> tuple[Any, dic
         raise
     except yaml.MarkedYAMLError as exc:
         raise ConfigError([_yaml_problem(exc)], source=source) from None
+    except yaml.reader.ReaderError as exc:
+        raise ConfigError([_reader_problem(exc)], source=source) from None
     except yaml.YAMLError as exc:
         raise ConfigError([Problem("", f"not valid YAML: {exc}")], source=source) from None
     except (ValueError, OverflowError) as exc:
@@ -101,6 +106,15 @@ def read_yaml(text: str | bytes, *, source: str | None = None) -> tuple[Any, dic
     finally:
         loader.dispose()
     return data, lines
+
+
+def _reader_problem(exc: yaml.reader.ReaderError) -> Problem:
+    character = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    return Problem(
+        "",
+        f"contains the control character U+{character:04X} at position {exc.position}; "
+        "a YAML file is plain text",
+    )
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError) -> Problem:

@@ -1,0 +1,72 @@
+"""The simulated rows as the executor simulation reads them, padded past the last row.
+
+Padding lets every executor window be read as `start + offset` without bounds checks: past the
+end the price stops moving (growth 1, so PnL stays at the last row's value) and the candle range
+is empty (high −inf, low +inf, so no stop can trigger there).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from tradeagent.backtest.candles import Candles, FloatArray, IntArray
+
+
+@dataclass(frozen=True)
+class Tape:
+    n: int
+    width: int  # rows in the longest executor window (time limit), at least 1
+    timestamp: IntArray
+    open: FloatArray
+    high: FloatArray
+    low: FloatArray
+    close: FloatArray
+    growth: FloatArray  # 1 + (c_i / c_{i-1} - 1): the factor Hummingbot's cumulative product uses
+    growth_list: list[float]
+    window_end: IntArray  # last row index inside each row's executor window
+
+    @classmethod
+    def build(cls, rows: Candles, time_limit: int | None, extra: int = 0) -> Tape:
+        n = len(rows)
+        ts = rows.timestamp
+        if time_limit is None or n == 0:
+            window_end = np.full(n, n - 1, dtype=np.int64)
+        else:
+            window_end = np.searchsorted(ts, ts + time_limit, side="right").astype(np.int64) - 1
+        width = int(np.max(window_end - np.arange(n))) + 1 if n else 1
+        pad = width + extra + 1
+        growth = np.ones(n + pad)
+        if n > 1:
+            growth[1:n] = 1.0 + (rows.close[1:] / rows.close[:-1] - 1.0)
+
+        def padded(values: FloatArray, fill: float) -> FloatArray:
+            out = np.full(n + pad, fill)
+            out[:n] = values
+            return out
+
+        last_close = float(rows.close[-1]) if n else math.nan
+        return cls(
+            n=n,
+            width=width,
+            timestamp=ts,
+            open=padded(rows.open, last_close),
+            high=padded(rows.high, -math.inf),
+            low=padded(rows.low, math.inf),
+            close=padded(rows.close, last_close),
+            growth=growth,
+            growth_list=growth.tolist(),
+            window_end=window_end,
+        )
+
+    def compounded(self, start: int, offset: int) -> float:
+        """Π growth over rows start+1 … start+offset, multiplied in order like a cumprod."""
+        return math.prod(self.growth_list[start + 1 : start + offset + 1])
+
+    def first_row_at_or_after(self, timestamps: IntArray, after: IntArray) -> IntArray:
+        """Per executor: the first row after row `after` whose open time ≥ `timestamps`
+        (n when there is none)."""
+        rows = np.searchsorted(self.timestamp, timestamps, side="left").astype(np.int64)
+        return np.maximum(rows, after + 1)

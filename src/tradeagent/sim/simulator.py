@@ -1,0 +1,472 @@
+"""The simulated Hummingbot API server's state and behaviour, independent of HTTP.
+
+Routes (``tradeagent.sim.routes``) are thin: they parse a request, call one method here and
+shape the reply. Time advances lazily: every request first calls :meth:`Simulator.tick`, which
+moves each bot forward to the current market time, so no background task is needed and an
+in-process transport (which runs no ASGI lifespan) works the same as a real server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tradeagent.sim import catalog
+from tradeagent.sim.bot import DOCKER_REFUSE, SILENT, SimBot, SimController
+from tradeagent.sim.chaos import Chaos
+from tradeagent.sim.clock import Clock, MarketClock, SystemClock
+from tradeagent.sim.market import SyntheticMarket
+from tradeagent.sim.persist import load_state, save_state
+
+MASTER_ACCOUNT = "master_account"
+BROKER = {"broker_host": "localhost", "broker_port": 1883, "broker_username": "admin"}
+
+
+class ApiError(Exception):
+    """An error the real server answers with ``{"detail": ...}`` and a status code."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+class PlainServerError(Exception):
+    """A failure the real server answers with a plain-text ``Internal Server Error``."""
+
+
+@dataclass
+class SimOptions:
+    """How a simulator behaves. Defaults match a fresh real server (admin/admin)."""
+
+    username: str = "admin"
+    password: str = "admin"
+    speed: float = 1.0
+    seed: int = 7
+    state_file: Path | None = None
+    boot_s: float = 3.0  # container start to the bot's first report
+    archive_s: float = 20.0  # stop-and-archive: 15 s grace, docker stop, move, rm
+    config_password: str = "admin"
+    starting_balance: float = 10_000.0
+
+
+class Simulator:
+    """Accounts, controller configs, bots, bot runs and archives of one simulated server."""
+
+    def __init__(
+        self,
+        options: SimOptions | None = None,
+        *,
+        clock: Clock | None = None,
+        chaos: Chaos | None = None,
+    ) -> None:
+        self.options = options or SimOptions()
+        self.wall: Clock = clock or SystemClock()
+        self.chaos = chaos or Chaos()
+        self.market = SyntheticMarket(self.options.seed)
+        self.accounts: dict[str, dict[str, dict[str, Any]]] = {MASTER_ACCOUNT: {}}
+        self.configs: dict[str, dict[str, Any]] = {}
+        self.bots: dict[str, SimBot] = {}
+        self.runs: list[dict[str, Any]] = []
+        self.archived: dict[str, dict[str, Any]] = {}
+        self.next_run_id = 1
+        saved = load_state(self.options.state_file) if self.options.state_file else None
+        market_start = saved["market_time"] if saved else None
+        self.market_clock = MarketClock(self.wall, self.options.speed, market_start)
+        if saved:
+            self._restore(saved)
+
+    # --- time --------------------------------------------------------------------------
+    def tick(self) -> None:
+        """Bring every bot and lifecycle timer up to now."""
+        wall = self.wall.now()
+        market_now = self.market_clock.now()
+        for bot in list(self.bots.values()):
+            if bot.container == "archiving":
+                if bot.archive_done_at is not None and wall >= bot.archive_done_at:
+                    self._finish_archive(bot, wall)
+                continue
+            bot.tick(wall, self.market, market_now, self.chaos.faults_for(bot.name))
+
+    def set_speed(self, speed: float) -> None:
+        self.market_clock.set_speed(speed)
+        self.options.speed = speed
+
+    def listed_bots(self) -> list[SimBot]:
+        wall = self.wall.now()
+        return [bot for bot in self.bots.values() if bot.is_listed(wall)]
+
+    def find_listed(self, name: str) -> SimBot | None:
+        bot = self.bots.get(name)
+        return bot if bot is not None and bot.is_listed(self.wall.now()) else None
+
+    # --- status ------------------------------------------------------------------------
+    def status_all_json(self) -> bytes:
+        """``GET /bot-orchestration/status`` serialized; unchanged bots reuse their bytes."""
+        wall = self.wall.now()
+        parts = []
+        for name, bot in self.bots.items():
+            if not bot.is_listed(wall):
+                continue
+            key = bot.status_key(wall)
+            if bot.cached is None or bot.cached[0] != key:
+                status = bot.status(wall)
+                status["source"] = "docker"
+                bot.cached = (key, json.dumps(status, separators=(",", ":")).encode())
+            parts.append(json.dumps(name).encode() + b":" + bot.cached[1])
+        return b'{"status":"success","data":{' + b",".join(parts) + b"}}"
+
+    def status_one(self, name: str) -> dict[str, Any]:
+        bot = self.find_listed(name)
+        if bot is None:
+            return {"status": "not_found", "error": f"Bot {name} not found"}
+        return bot.status(self.wall.now())
+
+    def mqtt(self) -> dict[str, Any]:
+        names = [bot.name for bot in self.listed_bots()]
+        wall = self.wall.now()
+        discovered = [bot.name for bot in self.bots.values() if bot.recently_active(wall)]
+        return {
+            "mqtt_connected": True,
+            "discovered_bots": discovered,
+            "active_bots": names,
+            **BROKER,
+            "client_state": "connected",
+        }
+
+    # --- deploy, stop, start, archive --------------------------------------------------
+    def deploy(self, body: dict[str, Any]) -> dict[str, Any]:
+        """``deploy-v2-controllers`` for an already validated body."""
+        if not self.options.config_password:
+            return {
+                "success": False,
+                "message": "Password not provided. We cannot start the bot without a password.",
+            }
+        profile = body["credentials_profile"]
+        if profile not in self.accounts:
+            raise ApiError(
+                500, f"[Errno 2] No such file or directory: 'bots/credentials/{profile}'"
+            )
+        wall = self.wall.now()
+        stamp = datetime.fromtimestamp(wall, UTC).strftime("%Y%m%d-%H%M%S")
+        name = f"{body['instance_name']}-{stamp}"
+        body = {**body, "instance_name": name, "script_config": f"{name}.yml"}
+        docker_url = f"http+docker://localhost/v1.47/containers/create?name={name}"
+        if DOCKER_REFUSE in self.chaos.faults_for(name):
+            return {
+                "success": False,
+                "message": f"500 Server Error for {docker_url}: Internal Server Error "
+                '("failed to create container: simulated Docker failure")',
+            }
+        existing = self.bots.get(name)
+        if existing is not None and existing.container != "vanished":
+            return {
+                "success": False,
+                "message": f"409 Client Error for {docker_url}: Conflict "
+                f'("Conflict. The container name "/{name}" is already in use. You have to '
+                'remove (or rename) that container to be able to reuse that name.")',
+            }
+        controllers = []
+        for entry in body["controllers_config"]:
+            config_name = entry.removesuffix(".yml")
+            saved = self.configs.get(config_name)
+            if saved is not None:  # the real server only logs a missing controller YAML
+                controllers.append(SimController(config_name, json.loads(json.dumps(saved))))
+        bot = SimBot(name, body, controllers, wall, self.options.boot_s)
+        self.bots[name] = bot
+        self.runs.append(
+            {
+                "id": self.next_run_id,
+                "bot_name": name,
+                "instance_name": name,
+                "deployed_at": _iso(wall),
+                "stopped_at": None,
+                "strategy_type": "controller",
+                "strategy_name": "v2_with_controllers",
+                "config_name": f"{name}.yml",
+                "account_name": profile,
+                "image_version": body["image"],
+                "deployment_status": "DEPLOYED",
+                "run_status": "CREATED",
+                "deployment_config": body,
+                "final_status": None,
+                "error_message": None,
+            }
+        )
+        self.next_run_id += 1
+        self.save()
+        return {
+            "success": True,
+            "message": f"Instance {name} created successfully.",
+            "script_config_generated": f"{name}.yml",
+            "controllers_deployed": body["controllers_config"],
+            "unique_instance_name": name,
+        }
+
+    def stop_bot(self, name: str) -> dict[str, Any]:
+        bot = self.find_listed(name)
+        if bot is None:
+            return {"success": False, "message": f"Bot {name} not found"}
+        wall = self.wall.now()
+        final_status = bot.status(wall)
+        bot.stop(wall, self.market_clock.now(), self.chaos.faults_for(name))
+        self._mark_run_stopped(name, final_status, wall)
+        self.save()
+        return {"success": True}
+
+    def start_bot(self, name: str) -> dict[str, Any]:
+        bot = self.find_listed(name)
+        if bot is None:
+            return {"success": False, "message": f"Bot {name} not found"}
+        bot.start(self.wall.now(), self.chaos.faults_for(name))
+        self.save()
+        return {"success": True}
+
+    def stop_and_archive(self, name: str) -> dict[str, Any]:
+        active = [bot.name for bot in self.listed_bots()]
+        if name not in active:
+            return {
+                "status": "error",
+                "message": f"Bot '{name}' not found in active bots. Active bots: {active}. "
+                "Cannot perform graceful shutdown.",
+                "details": {
+                    "input_name": name,
+                    "actual_bot_name": name,
+                    "container_name": name,
+                    "active_bots": active,
+                    "reason": "Bot must be actively managed via MQTT for graceful shutdown",
+                },
+            }
+        bot = self.bots[name]
+        wall = self.wall.now()
+        final_status = bot.status(wall)
+        self._mark_run_stopped(name, final_status, wall)
+        if SILENT in self.chaos.faults_for(name):
+            # A hung bot ignores the stop command; docker stop kills it with positions open.
+            bot.container = "archiving"
+            bot.archive_done_at = wall + self.options.archive_s
+        else:
+            bot.begin_archive(wall, self.market_clock.now(), self.options.archive_s)
+        self.save()
+        return {
+            "status": "success",
+            "message": f"Stop and archive process started for bot {name}",
+            "details": {
+                "input_name": name,
+                "actual_bot_name": name,
+                "container_name": name,
+                "process": "The bot will be gracefully stopped, archived, and removed in the "
+                "background. This process typically takes 20-30 seconds.",
+            },
+        }
+
+    def _finish_archive(self, bot: SimBot, wall: float) -> None:
+        del self.bots[bot.name]
+        self.archived[bot.name] = {
+            "bot_name": bot.name,
+            "db_path": archive_db_path(bot.name),
+            "archived_at": wall,
+            "deployment": bot.deployment,
+            "controllers": [c.to_state() for c in bot.controllers.values()],
+        }
+        for run in self._runs_of(bot.name):
+            run["deployment_status"] = "ARCHIVED"
+        self.save()
+
+    def _mark_run_stopped(self, name: str, final_status: dict[str, Any], wall: float) -> None:
+        runs = self._runs_of(name)
+        if runs:
+            runs[-1].update(run_status="STOPPED", stopped_at=_iso(wall), final_status=final_status)
+
+    def _runs_of(self, name: str) -> list[dict[str, Any]]:
+        return [run for run in self.runs if run["bot_name"] == name]
+
+    async def history(self, name: str, days: int, wait_s: float) -> dict[str, Any]:
+        bot = self.find_listed(name)
+        if bot is None:
+            return {"success": False, "message": f"Bot {name} not found"}
+        if bot.container != "running" or SILENT in self.chaos.faults_for(name):
+            await asyncio.sleep(wait_s)
+            return {
+                "success": False,
+                "message": f"No response received from {name} within {wait_s} seconds",
+                "timeout": True,
+            }
+        since = self.market_clock.now() - days * 86_400 if days > 0 else float("-inf")
+        return {"success": True, "data": {"status": 200, "msg": "", "trades": bot.trades(since)}}
+
+    # --- bot runs ----------------------------------------------------------------------
+    def bot_runs(self, filters: dict[str, str | None], limit: int, offset: int) -> dict[str, Any]:
+        rows = [
+            run
+            for run in reversed(self.runs)
+            if all(value is None or run[key] == value for key, value in filters.items())
+        ]
+        page = rows[offset : offset + limit] if limit >= 0 else rows[offset:]
+        # The real server reports the page length as "total".
+        return {
+            "status": "success",
+            "data": page,
+            "total": len(page),
+            "limit": limit,
+            "offset": offset,
+        }
+
+    def bot_run(self, run_id: int) -> dict[str, Any]:
+        for run in self.runs:
+            if run["id"] == run_id:
+                return run
+        raise ApiError(404, f"Bot run {run_id} not found")
+
+    def delete_bot_run(self, run_id: int) -> dict[str, Any]:
+        run = self.bot_run(run_id)
+        self.runs.remove(run)
+        folder = self.archived.pop(run["bot_name"], None)
+        self.save()
+        return {
+            "status": "success",
+            "message": f"Bot run {run_id} deleted successfully",
+            "bot_name": run["bot_name"],
+            "archived_folder_deleted": folder is not None,
+        }
+
+    def bot_run_stats(self) -> dict[str, Any]:
+        types: dict[str, int] = {}
+        statuses: dict[str, int] = {}
+        for run in self.runs:
+            types[run["strategy_type"]] = types.get(run["strategy_type"], 0) + 1
+            statuses[run["run_status"]] = statuses.get(run["run_status"], 0) + 1
+        active = sum(
+            1
+            for run in self.runs
+            if run["run_status"] in {"CREATED", "RUNNING"}
+            and run["deployment_status"] == "DEPLOYED"
+        )
+        return {
+            "total_runs": len(self.runs),
+            "active_runs": active,
+            "strategy_type_counts": types,
+            "status_counts": statuses,
+        }
+
+    # --- controller configs ------------------------------------------------------------
+    def bot_configs(self, name: str) -> list[dict[str, Any]]:
+        bot = self._bot_with_files(name)
+        return [{**c.config, "_config_name": c.config_name} for c in bot.controllers.values()]
+
+    def update_bot_config(self, name: str, config_name: str, partial: dict[str, Any]) -> str:
+        bot = self._bot_with_files(name)
+        wall, market_now = self.wall.now(), self.market_clock.now()
+        faults = self.chaos.faults_for(name)
+        if config_name not in bot.controllers:
+            raise ApiError(
+                404, f"Controller configuration '{config_name}' not found for bot '{name}'"
+            )
+        if SILENT in faults or bot.container != "running":
+            # The file changes; a hung or dead bot never reloads it.
+            bot.controllers[config_name].config.update(partial)
+        else:
+            bot.update_controller(config_name, partial, wall, self.market, market_now)
+        self.save()
+        return f"Controller configuration for bot '{name}' updated successfully"
+
+    def _bot_with_files(self, name: str) -> SimBot:
+        """A bot whose instance folder exists: deployed and not yet archived."""
+        bot = self.bots.get(name)
+        if bot is None:
+            raise ApiError(404, f"Bot '{name}' not found")
+        return bot
+
+    # --- accounts ----------------------------------------------------------------------
+    def add_account(self, name: str) -> None:
+        if name in self.accounts:
+            raise ApiError(400, "Account already exists.")
+        self.accounts[name] = {}
+        self.save()
+
+    def delete_account(self, name: str) -> None:
+        if name == MASTER_ACCOUNT:
+            raise ApiError(400, "Cannot delete master account.")
+        if name not in self.accounts:
+            raise ApiError(404, f"[Errno 2] No such file or directory: 'bots/credentials/{name}'")
+        del self.accounts[name]
+        self.save()
+
+    def credentials(self, account: str) -> list[str]:
+        if account not in self.accounts:
+            raise ApiError(
+                404, f"[Errno 2] No such file or directory: 'bots/credentials/{account}/connectors'"
+            )
+        return list(self.accounts[account])
+
+    def add_credential(self, account: str, connector: str, values: dict[str, Any]) -> None:
+        if account not in self.accounts:
+            raise ApiError(400, f"Account '{account}' does not exist.")
+        if not catalog.is_known(connector):
+            raise ApiError(400, f"Connector '{connector}' not found.")
+        fields = catalog.config_map(connector)
+        missing = [
+            key
+            for key, spec in fields.items()
+            if spec["required"] and not str(values.get(key) or "")
+        ]
+        if missing:
+            raise ApiError(400, f"Missing required credential field(s): {', '.join(missing)}")
+        unknown = sorted(set(values) - set(fields))
+        if unknown:
+            raise ApiError(
+                400, f"Unknown credential field(s) for {connector}: {', '.join(unknown)}"
+            )
+        self.accounts[account][connector] = dict(values)
+        self.save()
+
+    def delete_credential(self, account: str, connector: str) -> None:
+        if connector not in self.accounts.get(account, {}):
+            raise ApiError(
+                404,
+                "[Errno 2] No such file or directory: "
+                f"'bots/credentials/{account}/connectors/{connector}.yml'",
+            )
+        del self.accounts[account][connector]
+        self.save()
+
+    # --- persistence -------------------------------------------------------------------
+    def save(self) -> None:
+        path = self.options.state_file
+        if path is None:
+            return
+        save_state(
+            path,
+            {
+                "saved_at": self.wall.now(),
+                "market_time": self.market_clock.now(),
+                "speed": self.market_clock.speed,
+                "accounts": self.accounts,
+                "configs": self.configs,
+                "bots": [bot.to_state() for bot in self.bots.values()],
+                "runs": self.runs,
+                "archived": self.archived,
+                "next_run_id": self.next_run_id,
+            },
+        )
+
+    def _restore(self, saved: dict[str, Any]) -> None:
+        wall = self.wall.now()
+        self.accounts = saved["accounts"]
+        self.configs = saved["configs"]
+        self.bots = {b["name"]: SimBot.from_state(b, wall) for b in saved["bots"]}
+        self.runs = saved["runs"]
+        self.archived = saved["archived"]
+        self.next_run_id = saved["next_run_id"]
+
+
+def archive_db_path(bot_name: str) -> str:
+    return f"bots/archived/{bot_name}/data/{bot_name}.sqlite"
+
+
+def _iso(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).isoformat()
