@@ -61,7 +61,7 @@ class DeployPlan:
 
     def is_instance(self, bot: str) -> bool:
         """True for bot names the server makes from this plan's base name."""
-        return re.fullmatch(re.escape(self.bot_name) + _TIMESTAMPED, bot) is not None
+        return is_instance_of(self.bot_name, bot)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -76,6 +76,11 @@ class DeployPlan:
                 for c in self.controllers
             ],
         }
+
+
+def is_instance_of(base: str, bot: str) -> bool:
+    """True when ``bot`` is ``base`` plus the ``-YYYYMMDD-HHMMSS`` the server appends."""
+    return re.fullmatch(re.escape(base) + _TIMESTAMPED, bot) is not None
 
 
 def default_caps(
