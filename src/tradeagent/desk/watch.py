@@ -265,7 +265,7 @@ class Watch:
             self._raise_once(
                 state,
                 FindingKind.NOT_TRADING,
-                f"{self.bot} has placed no order and holds no position after "
+                f"{self.bot} has filled no order and holds no position after "
                 f"{state.idle_reports} reports. Likely: {reasons}",
                 elapsed,
                 _tail(status.error_logs) or _tail(status.general_logs),

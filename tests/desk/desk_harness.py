@@ -1,0 +1,137 @@
+"""The desk's test bench: the simulator in-process on a manual clock, a request log, a journal.
+
+Everything real: the simulated Hummingbot API (routes, quirks, bots trading), the hb client, the
+SQLite journal. Waiting loops get a pacer whose sleep moves the simulator's clock forward.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from tradeagent.desk.journal import Journal
+from tradeagent.hb import HummingbotClient
+from tradeagent.sim import EmbeddedSimulator, ManualClock
+from tradeagent.strategy import ControllerConfigBase, parse_config
+
+BB: dict[str, Any] = {
+    "id": "btc_bb",
+    "controller_name": "bollinger_v1",
+    "controller_type": "directional_trading",
+    "connector_name": "hyperliquid_perpetual",
+    "trading_pair": "BTC-USD",
+    "total_amount_quote": 500,
+    "leverage": 1,
+    "position_mode": "ONEWAY",
+    "stop_loss": 0.02,
+    "take_profit": 0.03,
+    "time_limit": 2700,
+    "max_executors_per_side": 2,
+    "cooldown_time": 300,
+    "candles_connector": "hyperliquid_perpetual",
+    "candles_trading_pair": "BTC-USD",
+    "interval": "1m",
+}
+
+PMM: dict[str, Any] = {
+    "id": "eth_mm",
+    "controller_name": "pmm_simple",
+    "controller_type": "market_making",
+    "connector_name": "hyperliquid_perpetual",
+    "trading_pair": "ETH-USD",
+    "total_amount_quote": 300,
+    "leverage": 1,
+    "position_mode": "ONEWAY",
+    "buy_spreads": [0.002, 0.004],
+    "sell_spreads": [0.002, 0.004],
+    "stop_loss": 0.03,
+    "take_profit": 0.01,
+    "time_limit": 3600,
+}
+
+HL_KEYS = {
+    "hyperliquid_perpetual_mode": "api_wallet",
+    "use_vault": False,
+    "hyperliquid_perpetual_address": "0x" + "ab" * 20,
+    "hyperliquid_perpetual_secret_key": "0x" + "cd" * 32,
+}
+
+
+def config(base: dict[str, Any], **changes: Any) -> ControllerConfigBase:
+    return parse_config({**base, **changes})
+
+
+@dataclass(frozen=True)
+class Sent:
+    method: str
+    path: str
+    body: Any
+    params: dict[str, str]
+
+
+class RequestLog(httpx.AsyncBaseTransport):
+    """Every request that reached the transport, in order (what the server was asked)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.requests: list[Sent] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        raw = await request.aread()
+        body = json.loads(raw) if raw else None
+        params = dict(request.url.params)
+        self.requests.append(Sent(request.method, request.url.path, body, params))
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+    def sent(self, method: str, path_prefix: str) -> list[Sent]:
+        return [r for r in self.requests if r.method == method and r.path.startswith(path_prefix)]
+
+    @property
+    def writes(self) -> list[Sent]:
+        """Requests that change something on the server."""
+        return [r for r in self.requests if r.method in {"POST", "PUT", "DELETE"}]
+
+
+class ManualPacer:
+    """The simulator's clock: sleeping moves it forward (and lets other tasks run)."""
+
+    def __init__(self, clock: ManualClock) -> None:
+        self.clock = clock
+        self.slept = 0.0
+
+    def now(self) -> float:
+        return self.clock.now()
+
+    async def sleep(self, seconds: float) -> None:
+        self.clock.advance(seconds)
+        self.slept += seconds
+        await asyncio.sleep(0)
+
+
+@dataclass
+class Bench:
+    sim: EmbeddedSimulator
+    clock: ManualClock
+    log: RequestLog
+    client: HummingbotClient
+    journal: Journal
+    pacer: ManualPacer
+
+    @property
+    def chaos(self) -> Any:
+        return self.sim.sim.chaos
+
+    async def running_bot(self, *configs: dict[str, Any], name: str = "ta-bot") -> str:
+        """A bot deployed straight through the client (not the desk), past its boot."""
+        for body in configs:
+            await self.client.save_controller_config(body["id"], body)
+        result = await self.client.deploy(name, [c["id"] for c in configs])
+        self.clock.advance(5)
+        return result.unique_instance_name
