@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from tradeagent.desk.status_feed import StatusFeed
 from tradeagent.desk.journal import Journal
+from tradeagent.desk.status_feed import StatusFeed
 from tradeagent.desk.timing import REAL, Pacer
 from tradeagent.hb import (
     BotStatus,
