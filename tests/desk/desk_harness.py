@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
+from tradeagent.desk import Desk, DeskOptions
 from tradeagent.desk.journal import Journal
 from tradeagent.hb import HummingbotClient
 from tradeagent.sim import EmbeddedSimulator, ManualClock
@@ -73,18 +75,30 @@ class Sent:
     params: dict[str, str]
 
 
+Handler = Callable[[httpx.Request, httpx.AsyncBaseTransport], Awaitable[httpx.Response]]
+
+
 class RequestLog(httpx.AsyncBaseTransport):
-    """Every request that reached the transport, in order (what the server was asked)."""
+    """Every request that reached the transport, in order (what the server was asked).
+
+    ``intercept[(method, path)]`` answers a route instead of the simulator (it may still pass
+    the request on), for what the simulator cannot be made to do (Docker down, a reply lost
+    after the server acted).
+    """
 
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         self.inner = inner
         self.requests: list[Sent] = []
+        self.intercept: dict[tuple[str, str], Handler] = {}
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         raw = await request.aread()
         body = json.loads(raw) if raw else None
         params = dict(request.url.params)
         self.requests.append(Sent(request.method, request.url.path, body, params))
+        handler = self.intercept.get((request.method, request.url.path))
+        if handler is not None:
+            return await handler(request, self.inner)
         return await self.inner.handle_async_request(request)
 
     async def aclose(self) -> None:
@@ -128,6 +142,9 @@ class Bench:
     def chaos(self) -> Any:
         return self.sim.sim.chaos
 
+    def desk(self, **options: Any) -> Desk:
+        return Desk(self.client, self.journal, DeskOptions(**options), pacer=self.pacer)
+
     async def running_bot(self, *configs: dict[str, Any], name: str = "ta-bot") -> str:
         """A bot deployed straight through the client (not the desk), past its boot."""
         for body in configs:
@@ -135,3 +152,22 @@ class Bench:
         result = await self.client.deploy(name, [c["id"] for c in configs])
         self.clock.advance(5)
         return result.unique_instance_name
+
+
+def answer(status: int, body: Any) -> Handler:
+    """An intercept that answers with ``body`` (JSON) without asking the simulator."""
+
+    async def handler(request: httpx.Request, inner: httpx.AsyncBaseTransport) -> httpx.Response:
+        return httpx.Response(status, json=body)
+
+    return handler
+
+
+def accept_then_time_out() -> Handler:
+    """The server acts on the request, then its reply never arrives."""
+
+    async def handler(request: httpx.Request, inner: httpx.AsyncBaseTransport) -> httpx.Response:
+        await inner.handle_async_request(request)
+        raise httpx.ReadTimeout("timed out reading the reply", request=request)
+
+    return handler

@@ -22,7 +22,15 @@ from tradeagent.desk.journal import Journal
 from tradeagent.desk.plan import DeployPlan, PlannedController
 from tradeagent.desk.preflight import preflight
 from tradeagent.hb import HummingbotClient, HummingbotError, NotFound
-from tradeagent.strategy import Description, MoneyAtRisk, RiskPolicy, describe
+from tradeagent.strategy import (
+    ConfigError,
+    Description,
+    MoneyAtRisk,
+    RiskPolicy,
+    describe,
+    parse_config,
+    to_mapping,
+)
 
 Mode = Literal["SIM", "LIVE"]
 SIM_ANSWER = "y"
@@ -200,11 +208,16 @@ async def _saved_configs(
 
     async def one(name: str) -> dict[str, Any] | HummingbotError | None:
         try:
-            return await client.controller_config(name)
+            saved = await client.controller_config(name)
         except NotFound:
             return None
         except HummingbotError as exc:
             return exc
+        try:
+            # Hummingbot fills omitted fields with defaults: compare the config it would load.
+            return to_mapping(parse_config(saved))
+        except ConfigError:
+            return saved
 
     found = await asyncio.gather(*(one(c.name) for c in controllers))
     return {c.name: config for c, config in zip(controllers, found, strict=True)}
