@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import httpx
-import pytest
 from desk_harness import BB, HL_KEYS, Bench, answer, config
 
 from tradeagent.desk import Check, DeployReview, GateMode, Verdict
