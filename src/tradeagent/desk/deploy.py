@@ -63,6 +63,13 @@ async def deploy(
     review = confirmed.review
     plan = review.plan
     hashes = [c.config_hash for c in plan.controllers]
+    try:
+        # Bots already running under this name: after a lost reply or a crash, a new name
+        # outside this set is the bot this deploy started.
+        before = sorted(bot for bot in await client.bots_status() if plan.is_instance(bot))
+        unreadable = None
+    except HummingbotError as exc:
+        before, unreadable = [], exc
     action_id = journal.begin(
         DEPLOY_KIND,
         {
@@ -70,6 +77,7 @@ async def deploy(
             "review_id": review.review_id,
             "confirmation": confirmed.how,
             "advisories": [c.line for c in review.checks.advisories],
+            "existing": before,
         },
         config_hash=hashes[0] if len(hashes) == 1 else None,
     )
@@ -92,6 +100,15 @@ async def deploy(
             outcome.state, outcome.message, outcome.bot, action_id, outcome.recovered
         )
 
+    if unreadable is not None:
+        return finish(
+            DeployOutcome(
+                DeployState.FAILED,
+                f"Nothing was deployed: the bot list cannot be read. {unreadable}",
+            ),
+            stage="status",
+            **_error_fields(unreadable),
+        )
     for controller in plan.controllers:
         try:
             await client.save_controller_config(controller.name, controller.mapping)
@@ -107,7 +124,6 @@ async def deploy(
                 **_error_fields(exc),
             )
     try:
-        before = {bot for bot in await client.bots_status() if plan.is_instance(bot)}
         result = await client.deploy(
             plan.bot_name,
             [c.name for c in plan.controllers],
@@ -117,7 +133,7 @@ async def deploy(
             image=plan.image,
         )
     except UnconfirmedWrite as exc:
-        outcome = await _look_for_bot(client, plan, before, exc, pacer, appear_s, poll_s)
+        outcome = await _look_for_bot(client, plan, set(before), exc, pacer, appear_s, poll_s)
         return finish(outcome, stage="deploy", **_error_fields(exc))
     except HummingbotError as exc:
         return finish(

@@ -8,16 +8,13 @@ when the server answers, records what its state shows (``reconciled:…`` outcom
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from tradeagent.desk.diff import DEPLOY_KIND, DEPLOYED_OUTCOMES
 from tradeagent.desk.journal import BEGIN_SUFFIX, Entry, Journal
 from tradeagent.desk.plan import is_instance_of
-from tradeagent.hb import BotRun, BotStatus, HummingbotClient, HummingbotError
+from tradeagent.hb import BotStatus, HummingbotClient, HummingbotError
 
 UNKNOWN = "unknown — check the server"
-_CLOCK_SLACK = timedelta(minutes=5)
-"""Server and local clocks may differ; bots deployed this long before the action still count."""
 
 
 @dataclass(frozen=True)
@@ -45,12 +42,11 @@ async def reconcile(client: HummingbotClient, journal: Journal) -> list[Reconcil
         return [
             Reconciled(entry, "unknown", f"{_what(entry)}: {UNKNOWN} ({exc}).") for entry in pending
         ]
-    runs = await _runs(client)
     results = []
     for entry in pending:
         action = entry.kind.removesuffix(BEGIN_SUFFIX)
         if action == DEPLOY_KIND:
-            outcome, bot, found = _deploy(journal, entry, bots, runs)
+            outcome, bot, found = _deploy(journal, entry, bots)
         elif action == "stop":
             outcome, bot, found = await _stop(client, entry, bots)
         elif action == "kill_switch":
@@ -64,25 +60,17 @@ async def reconcile(client: HummingbotClient, journal: Journal) -> list[Reconcil
 
 
 def _deploy(
-    journal: Journal, entry: Entry, bots: dict[str, BotStatus], runs: list[BotRun] | None
+    journal: Journal, entry: Entry, bots: dict[str, BotStatus]
 ) -> tuple[str, str | None, str]:
     base = str(entry.payload.get("bot_name", ""))
     claimed = {
         str(e.payload.get("bot"))
         for e in journal.entries(kind=DEPLOY_KIND + ".outcome")
-        if e.payload.get("outcome") in DEPLOYED_OUTCOMES or e.payload.get("state") == "deployed"
+        if e.payload.get("outcome") in DEPLOYED_OUTCOMES
     }
-    since = entry.ts - _CLOCK_SLACK
-    recent = None
-    if runs is not None:
-        recent = {
-            run.bot_name for run in runs if run.deployed_at is None or run.deployed_at >= since
-        }
-    candidates = sorted(
-        name
-        for name in bots
-        if is_instance_of(base, name) and name not in claimed and (recent is None or name in recent)
-    )
+    # The deploy wrote down the bots that ran under its name before it: any other is new.
+    claimed.update(str(name) for name in entry.payload.get("existing") or ())
+    candidates = sorted(name for name in bots if is_instance_of(base, name) and name not in claimed)
     if candidates:
         bot = candidates[-1]
         state = bots[bot].effective_status
@@ -130,13 +118,6 @@ def _kill_switch(entry: Entry, bots: dict[str, BotStatus]) -> tuple[str, str | N
             "again",
         )
     return "reconciled:stopped", None, "no bot runs on the server"
-
-
-async def _runs(client: HummingbotClient) -> list[BotRun] | None:
-    try:
-        return (await client.bot_runs(limit=100)).data
-    except HummingbotError:
-        return None  # name patterns alone still tell a lot
 
 
 def _what(entry: Entry) -> str:
