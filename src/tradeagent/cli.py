@@ -208,3 +208,47 @@ def sim(
         )
     except SimCommandError as exc:
         fail(str(exc), code=1)
+
+
+@cli.command()
+@click.option(
+    "--url",
+    default=None,
+    help="Check this Hummingbot API instead of hummingbot.url, e.g. http://127.0.0.1:8000.",
+)
+@click.pass_context
+def doctor(ctx: click.Context, url: str | None) -> None:
+    """Check the Hummingbot API (reachable, version, login, Docker, MQTT, account keys) and
+    the Anthropic key. Exits 1 when something blocks trading."""
+    loaded = load(ctx)
+    from tradeagent.doctor import Setup, anthropic_check, doctor
+    from tradeagent.hb import HummingbotClient
+
+    hummingbot = loaded.settings.hummingbot
+    key_source = loaded.source_of("ai.api_key") if loaded.settings.anthropic_key else None
+    target = (url or hummingbot.url or "").strip().rstrip("/")
+    if target and not target.startswith(("http://", "https://")):
+        fail(f"--url {target!r} must start with http:// or https:// (e.g. http://127.0.0.1:8000)")
+    if not target:
+        click.echo(
+            "hummingbot.url is not set: tradeagent runs on its built-in simulator, and doctor "
+            "checks a real Hummingbot API. Pass --url http://127.0.0.1:8000, or set "
+            "TRADEAGENT_HUMMINGBOT__URL (`tradeagent config` shows the settings)."
+        )
+        click.echo(anthropic_check(key_source).line)
+        return
+    password = hummingbot.password.get_secret_value()
+    setup = Setup(
+        account=hummingbot.account,
+        username=hummingbot.username,
+        default_login=(hummingbot.username, password) == ("admin", "admin"),
+        anthropic_key_source=key_source,
+    )
+
+    async def check() -> int:
+        async with HummingbotClient(
+            target, hummingbot.username, password, timeout=hummingbot.timeout_s
+        ) as hb:
+            return await doctor(hb, setup, click.echo)
+
+    sys.exit(run_async(check()))

@@ -26,6 +26,7 @@ from hb_contract import (
 from hb_fakes import FakeApi
 
 from tradeagent.hb import (
+    BadResponse,
     DeployResult,
     InvalidRequest,
     NotApplied,
@@ -121,6 +122,16 @@ async def test_deploy_accepts_config_names_with_the_yml_suffix(api: FakeApi) -> 
     async with api.client() as hb:
         await hb.deploy("ta-bb", ["bb_btc_hl.yml"])
     assert api.body("POST", DEPLOY)["controllers_config"] == ["bb_btc_hl.yml"]
+
+
+async def test_deploy_reply_without_the_real_name_is_unreadable(api: FakeApi) -> None:
+    api.json("GET", STATUS, fleet())
+    api.json("POST", DEPLOY, {"success": True, "message": "Instance created."})
+    async with api.client() as hb:
+        with pytest.raises(BadResponse) as caught:
+            await hb.deploy("ta-bb", ["bb_btc_hl"])
+    assert "unique_instance_name: Field required" in str(caught.value)
+    assert "`tradeagent doctor` shows it" in str(caught.value)
 
 
 async def test_deploy_failure_inside_a_200_carries_the_servers_words(api: FakeApi) -> None:
@@ -326,6 +337,21 @@ async def test_start_bot(api: FakeApi) -> None:
         "conf": None,
         "async_backend": False,
     }
+
+
+async def test_start_whose_reply_is_lost(api: FakeApi) -> None:
+    api.on("POST", "/bot-orchestration/start-bot", dropped)
+    api.on(
+        "GET",
+        f"/bot-orchestration/{BOT}/status",
+        httpx.Response(200, json={"status": "success", "data": bot(bb_btc_hl={})}),
+        httpx.Response(200, json={"status": "success", "data": bot(bb_btc_hl=controller())}),
+    )
+    async with api.client() as hb:
+        with pytest.raises(OutcomeUnknown, match="does not show running yet"):
+            await hb.start_bot(BOT)
+        assert (await hb.start_bot(BOT)).recovered
+    assert len(api.sent("POST", "/bot-orchestration/start-bot")) == 2
 
 
 # -- one controller -------------------------------------------------------------------------

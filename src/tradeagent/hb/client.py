@@ -48,7 +48,7 @@ from tradeagent.hb.models import (
 )
 from tradeagent.hb.names import check_config_name, check_name
 from tradeagent.hb.status import BotStatus
-from tradeagent.hb.wire import Wire
+from tradeagent.hb.wire import Wire, drop_nulls
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -219,6 +219,9 @@ class HummingbotClient:
         The server appends ``-YYYYMMDD-HHMMSS`` to ``instance_name``: use the returned
         ``unique_instance_name`` from then on. ``headless`` defaults to True because nobody
         attaches to the bot's own terminal UI when it is driven through the API.
+
+        The bots list is read once before sending, so that if the reply is lost the new bot
+        can be told apart from earlier ones of the same name.
         """
         check_name(instance_name, "Bot name", "instance_name")
         check_name(account, "Account name", "credentials_profile")
@@ -810,12 +813,20 @@ class HummingbotClient:
     def _model(self, call: Call, model: type[M], body: Any) -> M:
         try:
             return model.model_validate(body)
+        except ValidationError:
+            pass
+        try:
+            return model.model_validate(drop_nulls(body))
         except ValidationError as exc:
             raise self._http.unreadable(call, _first_problem(exc)) from None
 
     def _parse(self, call: Call, adapter: TypeAdapter[T], body: Any) -> T:
         try:
             return adapter.validate_python(body)
+        except ValidationError:
+            pass
+        try:
+            return adapter.validate_python(drop_nulls(body))
         except ValidationError as exc:
             raise self._http.unreadable(call, _first_problem(exc)) from None
 
@@ -826,7 +837,7 @@ class HummingbotClient:
         bots: dict[str, BotStatus] = {}
         for name, entry in entries.items():
             try:
-                bots[name] = BotStatus.model_validate(entry)
+                bots[name] = BotStatus.model_validate(drop_nulls(entry))
             except ValidationError as exc:
                 bots[name] = BotStatus(
                     status="error",
