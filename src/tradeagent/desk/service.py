@@ -13,7 +13,7 @@ Built from plain values (the CLI and the TUI fill :class:`DeskOptions` from sett
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Literal
 
@@ -142,12 +142,16 @@ class Desk:
         kinds: Mapping[str, str] | None = None,
         ref: int | None = None,
         on_finding: Callable[[WatchFinding], None] | None = None,
+        duration_s: float | None = None,
     ) -> Watch:
+        options = self.options.watch
+        if duration_s is not None:
+            options = replace(options, duration_s=duration_s)
         return Watch(
             self.client,
             self.journal,
             bot,
-            self.options.watch,
+            options,
             kinds=kinds,
             ref=ref,
             pacer=self.pacer,
@@ -160,12 +164,19 @@ class Desk:
         outcome: DeployOutcome,
         *,
         on_finding: Callable[[WatchFinding], None] | None = None,
+        duration_s: float | None = None,
     ) -> Watch:
         """The watch of a bot just deployed from ``review``."""
         if outcome.bot is None:
             raise ValueError("nothing to watch: the deploy did not start a bot")
         kinds = {c.name: c.kind for c in review.plan.controllers}
-        return self.watch(outcome.bot, kinds=kinds, ref=outcome.action_id, on_finding=on_finding)
+        return self.watch(
+            outcome.bot,
+            kinds=kinds,
+            ref=outcome.action_id,
+            on_finding=on_finding,
+            duration_s=duration_s,
+        )
 
     def stopper(self) -> Stopper:
         return Stopper(self.client, self.journal, self.options.stop, pacer=self.pacer)
