@@ -4,12 +4,12 @@ each refresh moves. Budget (DESIGN.md): HTTP + parse + render <= 30 ms median.
 
     .venv/bin/python bench/status_poll.py [--source sim|synthetic] [--bots 100] [--runs 200]
 
---source sim: `tradeagent sim` in its own process (as a real API would be), filled
+--source sim (default): `tradeagent sim` in its own process (as a real API would be), filled
 through the client with 100 deployed bots of 5 trading controllers each.
 Then the same reply is served by a static server (another process), which isolates the client's
 own cost from the simulator's time to build the reply.
---source synthetic (default): the static server with a fleet built from the shapes the real API
-sends (CONTRACT.md 3.3), no simulator needed.
+--source synthetic: the static server with a fleet built from the shapes the real API sends
+(CONTRACT.md 3.3), no simulator needed.
 """
 
 from __future__ import annotations
@@ -241,7 +241,7 @@ async def measure(url: str, runs: int) -> tuple[list[float], int, int, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", choices=["sim", "synthetic"], default="synthetic")
+    parser.add_argument("--source", choices=["sim", "synthetic"], default="sim")
     parser.add_argument("--bots", type=int, default=100)
     parser.add_argument("--controllers", type=int, default=5)
     parser.add_argument("--runs", type=int, default=200)

@@ -145,6 +145,67 @@ def config_init(ctx: click.Context, force: bool, target: Path | None) -> None:
     click.echo(f"wrote {written} (mode 0600). Edit it, then check with: tradeagent config")
 
 
+@cli.command()
+@click.argument("config_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--days", type=float, default=None, help="Backtest the last N days (default 30).")
+@click.option("--start", default=None, help="First candle: unix seconds or ISO date (UTC).")
+@click.option(
+    "--end", default=None, help="Last candle: unix seconds or ISO date (a date: all of it)."
+)
+@click.option(
+    "--source",
+    default="synthetic",
+    show_default=True,
+    help="Candles: synthetic, file:PATH (CSV, gzip ok), hyperliquid or hummingbot.",
+)
+@click.option("--seed", type=int, default=7, show_default=True, help="Synthetic market seed.")
+@click.option(
+    "--mode",
+    type=click.Choice(["hummingbot", "realistic"]),
+    default="hummingbot",
+    show_default=True,
+    help="hummingbot: reproduce Hummingbot's backtester; realistic: its quirks fixed.",
+)
+@click.option(
+    "--trade-cost", type=float, default=0.0006, show_default=True, help="Fee per fill (fraction)."
+)
+@click.option("--resolution", default="1m", show_default=True, help="Candle interval simulated.")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "server"]),
+    default="local",
+    show_default=True,
+    help="server: also run POST /backtesting/run on the Hummingbot API and compare.",
+)
+@click.option("--json", "as_json", is_flag=True, help="JSON for scripts (results, executors).")
+@click.pass_context
+def backtest(ctx: click.Context, /, config_file: Path, as_json: bool, **options: Any) -> None:
+    """Backtest a controller config (YAML) on candles, in well under a second."""
+    settings = load(ctx).settings
+    from tradeagent.desk.backtest_command import BacktestCommand, CommandFailed, HummingbotAccess
+
+    hb = settings.hummingbot
+    access = None
+    if hb.url is not None:
+        access = HummingbotAccess(
+            hb.url, hb.username, hb.password.get_secret_value(), hb.timeout_s, hb.long_timeout_s
+        )
+    from functools import partial
+
+    from tradeagent.desk_commands import journal_backtest
+
+    command = BacktestCommand(
+        cache_dir=settings.cache_dir,
+        hummingbot=access,
+        record=partial(journal_backtest, settings),
+    )
+    try:
+        output = run_async(command.run(config_file, as_json=as_json, **options))
+    except CommandFailed as exc:
+        fail(str(exc), code=exc.code)
+    click.echo(output)
+
+
 def run_async(coro: Any) -> Any:
     """Run a coroutine for a command; Ctrl-C exits 130 without a traceback."""
     import asyncio
@@ -153,6 +214,61 @@ def run_async(coro: Any) -> Any:
         return asyncio.run(coro)
     except KeyboardInterrupt:
         fail("interrupted", code=130)
+
+
+@cli.command()
+@click.option(
+    "--url",
+    default=None,
+    help="Check this Hummingbot API instead of hummingbot.url, e.g. http://127.0.0.1:8000.",
+)
+@click.pass_context
+def doctor(ctx: click.Context, url: str | None) -> None:
+    """Check the Hummingbot API (reachable, version, login, Docker, MQTT, account keys) and
+    the Anthropic key; without hummingbot.url, the built-in simulator. Exits 1 when something
+    blocks trading."""
+    loaded = load(ctx)
+    from tradeagent.doctor import Setup, doctor
+    from tradeagent.hb import HummingbotClient
+
+    hummingbot = loaded.settings.hummingbot
+    password = hummingbot.password.get_secret_value()
+    target = (url or hummingbot.url or "").strip().rstrip("/")
+    if target and not target.startswith(("http://", "https://")):
+        fail(f"--url {target!r} must start with http:// or https:// (e.g. http://127.0.0.1:8000)")
+    setup = Setup(
+        account=hummingbot.account,
+        username=hummingbot.username,
+        default_login=bool(target) and (hummingbot.username, password) == ("admin", "admin"),
+        anthropic_key_source=(
+            loaded.source_of("ai.api_key") if loaded.settings.anthropic_key else None
+        ),
+        simulated=not target,
+    )
+
+    async def check() -> int:
+        if target:
+            async with HummingbotClient(
+                target, hummingbot.username, password, timeout=hummingbot.timeout_s
+            ) as hb:
+                return await doctor(hb, setup, click.echo)
+        from tradeagent.sim import EmbeddedSimulator, SimOptions
+
+        # A fresh simulator: doctor never reads or writes the state file the TUI keeps.
+        options = SimOptions(username=hummingbot.username, password=password)
+        async with (
+            EmbeddedSimulator(options) as sim,
+            HummingbotClient(
+                sim.base_url,
+                hummingbot.username,
+                password,
+                transport=sim.transport,
+                label="The built-in simulator (in-process)",
+            ) as hb,
+        ):
+            return await doctor(hb, setup, click.echo)
+
+    sys.exit(run_async(check()))
 
 
 @cli.command()
@@ -208,50 +324,6 @@ def sim(
         )
     except SimCommandError as exc:
         fail(str(exc), code=1)
-
-
-@cli.command()
-@click.option(
-    "--url",
-    default=None,
-    help="Check this Hummingbot API instead of hummingbot.url, e.g. http://127.0.0.1:8000.",
-)
-@click.pass_context
-def doctor(ctx: click.Context, url: str | None) -> None:
-    """Check the Hummingbot API (reachable, version, login, Docker, MQTT, account keys) and
-    the Anthropic key. Exits 1 when something blocks trading."""
-    loaded = load(ctx)
-    from tradeagent.doctor import Setup, anthropic_check, doctor
-    from tradeagent.hb import HummingbotClient
-
-    hummingbot = loaded.settings.hummingbot
-    key_source = loaded.source_of("ai.api_key") if loaded.settings.anthropic_key else None
-    target = (url or hummingbot.url or "").strip().rstrip("/")
-    if target and not target.startswith(("http://", "https://")):
-        fail(f"--url {target!r} must start with http:// or https:// (e.g. http://127.0.0.1:8000)")
-    if not target:
-        click.echo(
-            "hummingbot.url is not set: tradeagent runs on its built-in simulator, and doctor "
-            "checks a real Hummingbot API. Pass --url http://127.0.0.1:8000, or set "
-            "TRADEAGENT_HUMMINGBOT__URL (`tradeagent config` shows the settings)."
-        )
-        click.echo(anthropic_check(key_source).line)
-        return
-    password = hummingbot.password.get_secret_value()
-    setup = Setup(
-        account=hummingbot.account,
-        username=hummingbot.username,
-        default_login=(hummingbot.username, password) == ("admin", "admin"),
-        anthropic_key_source=key_source,
-    )
-
-    async def check() -> int:
-        async with HummingbotClient(
-            target, hummingbot.username, password, timeout=hummingbot.timeout_s
-        ) as hb:
-            return await doctor(hb, setup, click.echo)
-
-    sys.exit(run_async(check()))
 
 
 def run_command(coro: Any) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import click
 
+from tradeagent.backtest import BacktestResult
 from tradeagent.desk import (
     ConfirmationRefused,
     Desk,
@@ -34,15 +35,18 @@ from tradeagent.desk import (
     WatchFinding,
     WatchOptions,
     journal_path,
+    record_backtest,
 )
 from tradeagent.desk.plan import is_instance_of
 from tradeagent.desk.report import entry_row, kill_switch_text, review_text
 from tradeagent.desk.review import DeployReview
 from tradeagent.hb import HummingbotClient, HummingbotError
 from tradeagent.settings import Settings
-from tradeagent.strategy import ConfigError, ControllerConfigBase, load_yaml
+from tradeagent.strategy import ConfigError, ControllerConfigBase, config_hash, load_yaml
 
 OK, NOT_DONE, USAGE, WATCH_FAILED = 0, 1, 2, 3
+SIM_SERVER = "http://simulator"
+"""How the journal names the in-process simulator (its client's base URL)."""
 _RELATIVE = re.compile(r"^(\d+)\s*([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -101,8 +105,22 @@ async def open_client(settings: Settings) -> AsyncIterator[HummingbotClient]:
         yield client
 
 
-def open_journal(settings: Settings, server: str) -> Journal:
+def open_journal(settings: Settings, server: str | None = None) -> Journal:
+    server = server or settings.hummingbot.url or SIM_SERVER
     return Journal(journal_path(settings.data_dir), server=server, mode=settings.mode)
+
+
+def journal_backtest(
+    settings: Settings, config: ControllerConfigBase, result: BacktestResult
+) -> None:
+    """Record a finished backtest under the config's hash: the deploy gate looks for it."""
+    journal = open_journal(settings)
+    try:
+        record_backtest(
+            journal, config_hash(config), result.to_dict(series_points=0, executors=False)
+        )
+    finally:
+        journal.close()
 
 
 @asynccontextmanager
@@ -338,7 +356,7 @@ def journal_command(
         click.echo(f"The journal at {path} is empty: nothing was deployed or stopped yet.")
         return OK
     try:
-        journal = Journal(path, server=settings.hummingbot.url or "sim", mode=settings.mode)
+        journal = open_journal(settings)
     except JournalError as exc:
         click.echo(str(exc), err=True)
         return NOT_DONE

@@ -208,3 +208,25 @@ def test_journal_filters_and_json(files: dict[str, Path]) -> None:
 def test_empty_journal() -> None:
     result = invoke("journal")
     assert result.exit_code == 0 and "empty" in result.output
+
+
+def test_a_backtest_from_the_shell_opens_the_live_gate(server: str, files: dict[str, Path]) -> None:
+    os.environ["TRADEAGENT_DESK__BACKTEST_GATE"] = "auto"
+    path = str(files["btc_bb"])
+    blocked = invoke("deploy", path, "--confirm", "BTC-USD")
+    assert blocked.exit_code == 1
+    assert "✘ [btc_bb] backtest: no backtest of this exact config (required in LIVE)" in (
+        blocked.output
+    )
+    assert invoke("backtest", path, "--days", "2").exit_code == 0
+    passed = invoke("deploy", path, "--confirm", "BTC-USD", "--watch", "0")
+    assert passed.exit_code == 0, passed.output
+    assert "Backtest    ✔ this exact config" in passed.output
+    assert "synthetic candles" in passed.output
+
+
+def test_sim_server_name_matches_the_simulator() -> None:
+    from tradeagent.desk_commands import SIM_SERVER
+    from tradeagent.sim.embedded import BASE_URL
+
+    assert SIM_SERVER == BASE_URL

@@ -235,8 +235,25 @@ def test_doctor_refuses_a_url_without_a_scheme() -> None:
     assert "must start with http:// or https://" in result.output
 
 
-def test_doctor_without_a_url_says_how_to_give_one() -> None:
+def test_doctor_without_a_url_checks_the_built_in_simulator() -> None:
     result = run_doctor()
-    assert result.exit_code == 0
-    assert "hummingbot.url is not set" in result.output
-    assert "⚠ anthropic" in result.output
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "tradeagent doctor · The built-in simulator (in-process)"
+    assert lines[1:7] == [
+        "✔ server     The built-in simulator (in-process) answers.",
+        "✔ version    Hummingbot API 1.0.1.",
+        "✔ auth       user 'admin' accepted.",
+        "✔ docker     the API reaches Docker and can start bots.",
+        "✔ mqtt       broker localhost:1883 connected; 0 bots reporting.",
+        "✔ accounts   master_account: no keys; simulated bots need no exchange keys.",
+    ]
+    assert lines[7].startswith("⚠ anthropic")
+    assert lines[-1] == "Ready to trade."
+
+
+def test_doctor_on_the_simulator_with_an_account_it_lacks() -> None:
+    os.environ["TRADEAGENT_HUMMINGBOT__ACCOUNT"] = "desk"
+    result = run_doctor()
+    assert result.exit_code == 1
+    assert "✘ accounts   account 'desk' (hummingbot.account) does not exist" in result.output

@@ -41,7 +41,7 @@ async def test_pnl_moves_as_simulated_time_passes(
         assert report["volume_traded"] > 0
         assert sum(report["close_type_counts"].values()) > 0
         assert all(key.startswith("CloseType.") for key in report["close_type_counts"])
-    assert any("created position executor" in log["msg"] for log in final["general_logs"])
+    assert any("closed by" in log["msg"] for log in final["general_logs"])
     assert final["general_logs"] == sorted(final["general_logs"], key=lambda g: g["timestamp"])
 
 

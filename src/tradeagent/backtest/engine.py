@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from decimal import ROUND_HALF_EVEN, Context, localcontext
 from typing import Any
 
 import numpy as np
 
 from tradeagent.backtest.adapter import controller_params
-from tradeagent.backtest.candles import Candles, format_interval, interval_seconds
+from tradeagent.backtest.candles import Candles, FloatArray, format_interval, interval_seconds
+from tradeagent.backtest.dca import run_dca
 from tradeagent.backtest.directional import run_directional
 from tradeagent.backtest.errors import BacktestError
 from tradeagent.backtest.execution import MODES, Execution, HummingbotExecution, Mode
@@ -30,6 +32,9 @@ from tradeagent.backtest.window import DataWindow
 from tradeagent.strategy import ControllerConfigBase
 
 MIN_POSITIONS_TO_TRUST = 30
+# Hummingbot sizes and prices orders in Decimal with the default 28 significant digits; pin them
+# so a caller's decimal context cannot change the results.
+HUMMINGBOT_DECIMALS = Context(prec=28, rounding=ROUND_HALF_EVEN)
 
 
 def run_backtest(
@@ -70,16 +75,26 @@ def run_backtest(
             requested_end=end if end is not None else _last(candles),
         )
     execution = _execution(mode, params, trade_cost)
+    with localcontext(HUMMINGBOT_DECIMALS):
+        tape, ledger = _simulate(params, candles, execution)
+    return _result(params, execution, tape, ledger, window, candles, started)
+
+
+def _simulate(
+    params: ControllerParams, candles: Candles, execution: Execution
+) -> tuple[Tape, Ledger]:
     if isinstance(params, MarketMakingParams):
         tape = Tape.build(candles, params.barrier.time_limit, extra=params.executor_refresh_time)
-        ledger = run_market_making(params, tape, execution)
-    elif isinstance(params, DirectionalParams):
-        rows, signal = _signal_rows(params, candles, execution)
-        tape = Tape.build(rows, params.barrier.time_limit)
-        ledger = run_directional(params, tape, signal, execution)
-    else:
-        raise BacktestError(f"{params.controller_name} is not wired to the engine yet")
-    return _result(params, execution, tape, ledger, window, candles, started)
+        if not tape.n:
+            return tape, Ledger.empty()
+        return tape, run_market_making(params, tape, execution)
+    rows, signal, band_width = _signal_rows(params, candles, execution)
+    tape = Tape.build(rows, params.barrier.time_limit)
+    if not tape.n:
+        return tape, Ledger.empty()
+    if isinstance(params, DirectionalParams):
+        return tape, run_directional(params, tape, signal, execution)
+    return tape, run_dca(params, tape, signal, band_width, execution)
 
 
 def _first(candles: Candles) -> int:
@@ -100,8 +115,9 @@ def _execution(mode: Mode, params: ControllerParams, trade_cost: float) -> Execu
 
 def _signal_rows(
     params: DirectionalParams | DcaParams, candles: Candles, execution: Execution
-) -> tuple[Candles, SignalArray]:
-    """The rows to simulate and each row's signal, from the controller's own candles."""
+) -> tuple[Candles, SignalArray, FloatArray]:
+    """The rows to simulate, each row's signal and Bollinger band width (NaN without one),
+    from the controller's own candles."""
     resolution = candles.interval_s
     seconds = interval_seconds(params.interval)
     if seconds < resolution or seconds % resolution:
@@ -111,7 +127,7 @@ def _signal_rows(
         )
     controller = candles.grouped(seconds // resolution)
     if not len(controller):
-        return candles.take(slice(0, 0)), np.zeros(0, dtype=np.int8)
+        return candles.take(slice(0, 0)), np.zeros(0, dtype=np.int8), np.zeros(0)
     feats = features(params.signal, controller)
     if execution.look_ahead_join and seconds > resolution:
         # Hummingbot's window ends at the open of the last complete controller candle.
@@ -120,12 +136,13 @@ def _signal_rows(
     safe = np.maximum(index, 0)
     defined = (index >= 0) & feats.defined[safe]
     signal = np.where(defined, feats.signal[safe], 0).astype(np.int8)
+    width = feats.band_width[safe] if feats.band_width is not None else np.full(len(safe), np.nan)
     if execution.drops_undefined_rows:
         keep = np.flatnonzero(defined)
     else:
         first = np.flatnonzero(defined)
         keep = np.arange(int(first[0]) if first.size else len(candles), len(candles))
-    return candles.take(keep), signal[keep]
+    return candles.take(keep), signal[keep], width[keep]
 
 
 def _result(
@@ -150,6 +167,17 @@ def _result(
     if execution.mode == "realistic":
         summary["capital_quote"] = capital
     warnings = _trust_warnings(summary, tape, len(candles))
+    market = params.market
+    reads_other = (market.candles_connector, market.candles_trading_pair) != (
+        market.connector_name,
+        market.trading_pair,
+    )
+    if reads_other and not isinstance(params, MarketMakingParams):
+        warnings += (
+            f"the config's indicators read {market.candles_trading_pair} on "
+            f"{market.candles_connector}; this backtest computed them on the traded market's "
+            f"candles ({market.trading_pair})",
+        )
     return BacktestResult(
         mode=execution.mode,
         controller_name=params.controller_name,
@@ -170,14 +198,16 @@ def _result(
 
 def _trust_warnings(summary: dict[str, Any], tape: Tape, rows_in_window: int) -> tuple[str, ...]:
     warnings = []
-    if tape.n == 0:
+    if rows_in_window == 0:
+        warnings.append("nothing simulated: there are no candles in the window")
+    elif tape.n == 0:
         warnings.append(
             f"nothing simulated: the {rows_in_window} candles do not cover the indicators' warm-up"
         )
     elif tape.n < 0.8 * rows_in_window:
         warnings.append(
-            f"indicator warm-up used {rows_in_window - tape.n} of {rows_in_window} candles; "
-            "only the rest was simulated"
+            f"indicators were undefined (warm-up) on {rows_in_window - tape.n} of "
+            f"{rows_in_window} candles; only the rest was simulated"
         )
     positions = summary["total_positions"]
     if tape.n and positions < MIN_POSITIONS_TO_TRUST:

@@ -6,6 +6,7 @@ indicator is NaN" reproduces Hummingbot's warm-up.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -158,23 +159,27 @@ def supertrend(
     n = len(close)
     hl2 = (high + low) / 2.0
     matr = multiplier * wilder_atr(high, low, close, length)
-    lower = (hl2 - matr).tolist()
-    upper = (hl2 + matr).tolist()
+    lowers = (hl2 - matr).tolist()
+    uppers = (hl2 + matr).tolist()
     closes = close.tolist()
     direction = [1.0] * n
-    trend = [np.nan] * n
-    for i in range(1, n):
-        if closes[i] > upper[i - 1]:
-            direction[i] = 1.0
-        elif closes[i] < lower[i - 1]:
-            direction[i] = -1.0
-        else:
-            direction[i] = direction[i - 1]
-            if direction[i] > 0 and lower[i] < lower[i - 1]:
-                lower[i] = lower[i - 1]
-            if direction[i] < 0 and upper[i] > upper[i - 1]:
-                upper[i] = upper[i - 1]
-        trend[i] = lower[i] if direction[i] > 0 else upper[i]
+    trend = [math.nan] * n
+    if n:
+        lower, upper, sign = lowers[0], uppers[0], 1.0  # the bands as ratcheted so far
+        for i in range(1, n):
+            raw_lower, raw_upper, price = lowers[i], uppers[i], closes[i]
+            if price > upper:
+                sign = 1.0
+            elif price < lower:
+                sign = -1.0
+            elif sign > 0:
+                if raw_lower < lower:
+                    raw_lower = lower
+            elif raw_upper > upper:
+                raw_upper = upper
+            lower, upper = raw_lower, raw_upper
+            direction[i] = sign
+            trend[i] = lower if sign > 0 else upper
     direction_array = np.asarray(direction)
     direction_array[: min(length, n)] = np.nan
     trend_array = np.asarray(trend)

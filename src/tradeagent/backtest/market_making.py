@@ -41,7 +41,7 @@ def run_market_making(params: MarketMakingParams, tape: Tape, execution: Executi
         (SELL, params.sell_spreads, params.sell_amounts_pct),
     ):
         prices = [LimitPrices.level(closes, side, spread) for spread in spreads]
-        outcomes = execution.limit_entries(tape, side, prices) if tape.n else []
+        outcomes = execution.limit_entries(tape, side, prices)
         for level, (level_prices, level_outcomes) in enumerate(zip(prices, outcomes, strict=True)):
             quote = pcts[level] / total_pct * params.total_amount_quote
             level_id = f"{'buy' if side == BUY else 'sell'}_{level}"
@@ -50,7 +50,7 @@ def run_market_making(params: MarketMakingParams, tape: Tape, execution: Executi
                     params, tape, execution, side, level_id, level_prices, quote, level_outcomes
                 )
             )
-    return Ledger.concat(parts) if parts else Ledger.empty()
+    return Ledger.concat(parts)
 
 
 def _with_refresh(tape: Tape, outcomes: Outcomes, refresh_time: int) -> tuple[Outcomes, IntArray]:

@@ -78,6 +78,8 @@ def join_backward(rows: Candles, controller: Candles, *, look_ahead: bool) -> In
     that contains it, whose close can lie in the row's future. look_ahead=False reads only the
     last controller candle that had closed by the end of the row.
     """
+    if controller.interval_s == rows.interval_s and len(controller) == len(rows):
+        return np.arange(len(rows), dtype=np.int64)  # the same candles: each row reads its own
     if look_ahead:
         key, probe = controller.timestamp, rows.timestamp
     else:

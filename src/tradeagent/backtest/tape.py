@@ -25,7 +25,6 @@ class Tape:
     low: FloatArray
     close: FloatArray
     growth: FloatArray  # 1 + (c_i / c_{i-1} - 1): the factor Hummingbot's cumulative product uses
-    growth_list: list[float]
     window_end: IntArray  # last row index inside each row's executor window
 
     @classmethod
@@ -34,6 +33,9 @@ class Tape:
         ts = rows.timestamp
         if time_limit is None or n == 0:
             window_end = np.full(n, n - 1, dtype=np.int64)
+        elif n > 1 and ts[-1] - ts[0] == (n - 1) * rows.interval_s:  # no gaps: plain arithmetic
+            steps = time_limit // rows.interval_s
+            window_end = np.minimum(np.arange(n, dtype=np.int64) + steps, n - 1)
         else:
             window_end = np.searchsorted(ts, ts + time_limit, side="right").astype(np.int64) - 1
         width = int(np.max(window_end - np.arange(n))) + 1 if n else 1
@@ -57,13 +59,13 @@ class Tape:
             low=padded(rows.low, math.inf),
             close=padded(rows.close, last_close),
             growth=growth,
-            growth_list=growth.tolist(),
             window_end=window_end,
         )
 
     def compounded(self, start: int, offset: int) -> float:
         """Π growth over rows start+1 … start+offset, multiplied in order like a cumprod."""
-        return math.prod(self.growth_list[start + 1 : start + offset + 1])
+        factors: list[float] = self.growth[start + 1 : start + offset + 1].tolist()
+        return math.prod(factors)
 
     def first_row_at_or_after(self, timestamps: IntArray, after: IntArray) -> IntArray:
         """Per executor: the first row after row `after` whose open time ≥ `timestamps`

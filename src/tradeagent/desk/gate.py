@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from tradeagent.desk.checks import Check, Verdict
-from tradeagent.desk.journal import Journal
+from tradeagent.desk.journal import Entry, Journal
 
 BACKTEST_KIND = "backtest"
 
@@ -81,6 +81,8 @@ class BacktestEvidence:
             parts.append(f"{self.positions:,} pos")
         if self.max_drawdown_usd is not None:
             parts.append(f"max DD {self.max_drawdown_usd:,.2f}")
+        if self.source:
+            parts.append(f"{self.source} candles")
         if self.mode:
             parts.append(f"{self.mode} mode")
         return " · ".join(parts) or "results recorded"
@@ -120,8 +122,11 @@ def record_backtest(journal: Journal, config_hash: str, result: Mapping[str, Any
 
 def find_backtest(journal: Journal, config_hash: str) -> BacktestEvidence | None:
     entry = journal.latest(BACKTEST_KIND, config_hash=config_hash)
-    if entry is None:
-        return None
+    return None if entry is None else evidence_of(entry)
+
+
+def evidence_of(entry: Entry) -> BacktestEvidence:
+    """The key numbers of a journalled backtest."""
     payload = entry.payload
     results = payload.get("results") if isinstance(payload.get("results"), dict) else {}
     window = payload.get("window") if isinstance(payload.get("window"), dict) else {}
@@ -130,7 +135,7 @@ def find_backtest(journal: Journal, config_hash: str) -> BacktestEvidence | None
     start, end = _number(window.get("start")), _number(window.get("end"))
     days = (end - start) / 86_400 if start is not None and end is not None and end > start else None
     return BacktestEvidence(
-        config_hash=config_hash,
+        config_hash=entry.config_hash or "",
         entry_id=entry.id,
         at=entry.ts,
         mode=str(payload.get("mode") or ""),

@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from tradeagent.desk.checks import Check, Verdict
+from tradeagent.desk.gate import evidence_of
 from tradeagent.desk.journal import Entry
 from tradeagent.desk.review import ControllerReview, DeployReview
 from tradeagent.desk.stop import KillSwitchReport, StopResult
@@ -170,9 +171,9 @@ def entry_summary(entry: Entry) -> str:
         plan = payload.get("plan") or {}
         verdict = "ok" if not failed else f"failed: {', '.join(failed)}"
         return f"preflight of {plan.get('bot_name')}: {verdict}"
-    if entry.kind == "backtest":
-        results = payload.get("results") or {}
-        return f"backtest {payload.get('mode', '')}: net {results.get('net_pnl_quote', '?')}"
+    if entry.kind == "backtest" and entry.config_hash:
+        found = evidence_of(entry)
+        return f"backtest of {entry.config_hash[:12]}: {found.headline}"
     return _one_line(json.dumps(payload, sort_keys=True, default=str))
 
 

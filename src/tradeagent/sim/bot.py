@@ -7,6 +7,7 @@ drawdown limits, a container that dies, and a process that hangs.
 
 from __future__ import annotations
 
+import json
 from collections import deque
 from collections.abc import Iterable
 from typing import Any
@@ -18,7 +19,7 @@ from tradeagent.sim.validation import config_problem
 
 HEARTBEAT_WINDOW = 30.0  # the API calls a bot "recently active" for 30 s after a message
 REPORT_DELAY = 1.0  # a bot publishes its performance every second
-MAX_LOGS = 50
+MAX_LOGS = 100  # the API keeps the last 100 general and 100 error logs per bot
 ERROR_LOG_INTERVAL = 5.0
 WARMUP = 200
 STRATEGY_LOGGER = "hummingbot.strategy.strategy_v2_base"
@@ -33,6 +34,28 @@ DOCKER_REFUSE = "docker_refuse"  # matched against the new bot's name at deploy
 BOT_FAULTS = frozenset({REFUSE_STOP, LOG_ERRORS, SILENT, VANISH, DOCKER_REFUSE})
 
 
+class LogBuffer:
+    """The last :data:`MAX_LOGS` log entries, each serialized once, newest last."""
+
+    def __init__(self) -> None:
+        self.entries: deque[dict[str, Any]] = deque(maxlen=MAX_LOGS)
+        self._encoded: deque[bytes] = deque(maxlen=MAX_LOGS)
+        self._json: bytes | None = b"[]"
+
+    def append(self, entry: dict[str, Any]) -> None:
+        self.entries.append(entry)
+        self._encoded.append(dumps(entry))
+        self._json = None
+
+    def json(self) -> bytes:
+        if self._json is None:
+            self._json = b"[" + b",".join(self._encoded) + b"]"
+        return self._json
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
 class SimController:
     """One controller inside a bot: its config copy, its engine and its kill-switch state."""
 
@@ -45,7 +68,7 @@ class SimController:
         self.next_index = 0
         self.mark = 0.0
         self.peak_pnl = 0.0
-        self._report: dict[str, Any] | None = None
+        self._report_json: bytes | None = None
 
     @property
     def controller_id(self) -> str:
@@ -55,11 +78,12 @@ class SimController:
     def trading_pair(self) -> str:
         return str(self.config.get("trading_pair") or "UNKNOWN-USD")
 
-    def report(self) -> dict[str, Any]:
-        if self._report is None:
+    def report_json(self) -> bytes:
+        """The serialized performance report, rebuilt only after the ledger or price moved."""
+        if self._report_json is None:
             assert self.engine is not None
-            self._report = self.engine.ledger.report(self.mark)
-        return self._report
+            self._report_json = self.engine.ledger.report_json(self.mark)
+        return self._report_json
 
     def pnl(self) -> float:
         return self.engine.ledger.global_pnl(self.mark) if self.engine else 0.0
@@ -74,25 +98,27 @@ class SimController:
         last = market.candles(self.trading_pair, index - 1, index)
         if len(last):
             self.mark = float(last.close[-1])
-        self._report = None
+        self._report_json = None
 
-    def advance(self, market: SyntheticMarket, market_now: float) -> list[str]:
+    def advance(self, market: SyntheticMarket, market_now: float) -> list[str] | None:
+        """Trade the candles closed since the last call; None when there were none."""
         stop = candle_index(market_now)
         if self.engine is None or self.stopped or stop <= self.next_index:
-            return []
+            return None
         candles = market.candles(self.trading_pair, self.next_index, stop)
         self.next_index = stop
         if not len(candles):
-            return []
+            return None
         lines = self.engine.on_candles(candles)
         self.mark = float(candles.close[-1])
-        self._report = None
+        if lines or self.engine.ledger.active:  # otherwise the report cannot have changed
+            self._report_json = None
         return lines
 
     def cash_out(self, timestamp: float) -> int:
         """Stop the controller and close its executors at the current price."""
         self.stopped = True
-        self._report = None
+        self._report_json = None
         if self.engine is None:
             return 0
         return self.engine.ledger.close_all(self.mark, timestamp, CloseType.EARLY_STOP)
@@ -101,7 +127,7 @@ class SimController:
         self.config.update(partial)
         if self.engine is not None:
             self.engine.apply_config(self.config)
-        self._report = None
+        self._report_json = None
 
     def to_state(self) -> dict[str, Any]:
         return {
@@ -158,10 +184,8 @@ class SimBot:
         self.last_error_log = -1e18
         self.peak_pnl = 0.0
         self.archive_done_at: float | None = None
-        self.general_logs: deque[dict[str, Any]] = deque(maxlen=MAX_LOGS)
-        self.error_logs: deque[dict[str, Any]] = deque(maxlen=MAX_LOGS)
-        self.version = 0
-        self.cached: tuple[tuple[int, str, bool], bytes] | None = None
+        self.general_logs = LogBuffer()
+        self.error_logs = LogBuffer()
 
     # --- what the API sees -------------------------------------------------------------
     def is_listed(self, wall_now: float) -> bool:
@@ -173,40 +197,50 @@ class SimBot:
     def recently_active(self, wall_now: float) -> bool:
         return self.last_message is not None and wall_now - self.last_message <= HEARTBEAT_WINDOW
 
-    def performance(self) -> dict[str, Any]:
-        loaded = [c for c in self.controllers.values() if c.engine is not None]
-        if self.reports == "none":
-            return {}
-        if self.reports == "empty":
-            return {
-                c.controller_id: {"status": "running", "performance": {}, "custom_info": {}}
-                for c in loaded
-            }
-        return {
-            c.controller_id: {"status": "running", "performance": c.report(), "custom_info": {}}
-            for c in loaded
-        }
+    def _loaded(self) -> list[SimController]:
+        return [c for c in self.controllers.values() if c.engine is not None]
+
+    def performance_json(self) -> bytes:
+        """The controllers' reports as the API holds them, serialized."""
+        loaded = self._loaded()
+        if self.reports == "none" or not loaded:
+            return b"{}"
+        entries = []
+        for controller in loaded:
+            report = b"{}" if self.reports == "empty" else controller.report_json()
+            entries.append(
+                dumps(controller.controller_id)
+                + b':{"status":"running","performance":'
+                + report
+                + b',"custom_info":{}}'
+            )
+        return b"{" + b",".join(entries) + b"}"
+
+    def status_json(self, wall_now: float, with_source: bool = False) -> bytes:
+        """The bot's entry in ``/bot-orchestration/status``, built from cached pieces."""
+        performance = self.performance_json()
+        recent = self.recently_active(wall_now)
+        reporting = performance != b"{}"
+        state = (b"running" if recent else b"idle") if reporting else b"stopped"
+        return b"".join(
+            (
+                b'{"status":"',
+                state,
+                b'","performance":',
+                performance,
+                b',"error_logs":',
+                self.error_logs.json(),
+                b',"general_logs":',
+                self.general_logs.json(),
+                b',"recently_active":',
+                b"true" if recent else b"false",
+                b',"source":"docker"}' if with_source else b"}",
+            )
+        )
 
     def status(self, wall_now: float) -> dict[str, Any]:
-        performance = self.performance()
-        recent = self.recently_active(wall_now)
-        state = ("running" if recent else "idle") if performance else "stopped"
-        return {
-            "status": state,
-            "performance": performance,
-            "error_logs": list(self.error_logs),
-            "general_logs": list(self.general_logs),
-            "recently_active": recent,
-        }
-
-    def status_key(self, wall_now: float) -> tuple[int, str, bool]:
-        """Changes whenever the serialized status would."""
-        recent = self.recently_active(wall_now)
-        has_reports = self.reports != "none" and any(
-            c.engine is not None for c in self.controllers.values()
-        )
-        state = ("running" if recent else "idle") if has_reports else "stopped"
-        return (self.version, state, recent)
+        result: dict[str, Any] = json.loads(self.status_json(wall_now))
+        return result
 
     # --- time passing ---------------------------------------------------------------------
     def tick(
@@ -218,7 +252,6 @@ class SimBot:
     ) -> None:
         if self.container == "running" and VANISH in faults:
             self.container = "vanished"
-            self._changed()
         if self.container != "running" or SILENT in faults:
             return  # a dead container or a hung process publishes nothing
         if self.strategy == "booting" and wall_now >= self.starts_at:
@@ -226,7 +259,6 @@ class SimBot:
         if self.reports_resume_at is not None and wall_now >= self.reports_resume_at:
             self.reports_resume_at = None
             self.reports = "live" if self.strategy == "running" else "empty"
-            self._changed()
         if self.strategy == "running":
             self._trade(wall_now, market, market_now)
         if LOG_ERRORS in faults and wall_now - self.last_error_log >= ERROR_LOG_INTERVAL:
@@ -260,7 +292,7 @@ class SimBot:
         moved = False
         for controller in self.controllers.values():
             lines = controller.advance(market, market_now)
-            if controller.engine is None or controller.stopped:
+            if lines is None:
                 continue
             moved = True
             for line in lines:
@@ -275,6 +307,8 @@ class SimBot:
                     f"Controller {controller.controller_id} reached max drawdown. "
                     "Stopping the controller.",
                 )
+        if not moved:
+            return
         total = sum(c.pnl() for c in self.controllers.values())
         self.peak_pnl = max(self.peak_pnl, total)
         limit = self.max_global_drawdown
@@ -282,15 +316,12 @@ class SimBot:
             self.log(wall_now, "Global drawdown reached. Stopping the strategy.")
             self._stop_strategy(wall_now, market_now)
             self.reports_resume_at = wall_now + REPORT_DELAY
-        if moved:
-            self._changed()
 
     # --- commands ----------------------------------------------------------------------
     def stop(self, wall_now: float, market_now: float, faults: frozenset[str]) -> None:
         """``stop-bot``: the API clears the reports; the bot stops unless it refuses or hangs."""
         self.reports = "none"
         self.reports_resume_at = wall_now + REPORT_DELAY
-        self._changed()
         if SILENT in faults or REFUSE_STOP in faults:
             return
         self._stop_strategy(wall_now, market_now)
@@ -301,7 +332,6 @@ class SimBot:
         self.strategy = "booting"
         self.starts_at = wall_now + REPORT_DELAY
         self.reports_resume_at = None
-        self._changed()
 
     def begin_archive(self, wall_now: float, market_now: float, archive_s: float) -> None:
         """``stop-and-archive-bot``: leave the active list now, archived ``archive_s`` later."""
@@ -309,7 +339,6 @@ class SimBot:
             self._stop_strategy(wall_now, market_now)
         self.container = "archiving"
         self.archive_done_at = wall_now + archive_s
-        self._changed()
 
     def update_controller(
         self,
@@ -336,7 +365,6 @@ class SimBot:
                 controller.stopped = False
                 controller.start(market, market_now)
                 self.log(wall_now, f"Restarting controller {controller.controller_id}.")
-        self._changed()
         return True
 
     def _stop_strategy(self, wall_now: float, market_now: float) -> None:
@@ -348,14 +376,12 @@ class SimBot:
                 APP_LOGGER,
             )
         self.strategy = "stopped"
-        self._changed()
 
     # --- logs and reports --------------------------------------------------------------
     def log(self, wall_now: float, message: str, logger: str = STRATEGY_LOGGER) -> None:
         self.general_logs.append(
             {"level_name": "INFO", "msg": message, "timestamp": wall_now, "logger_name": logger}
         )
-        self._changed()
 
     def log_error(self, wall_now: float, message: str) -> None:
         entry = {
@@ -365,10 +391,6 @@ class SimBot:
             "logger_name": STRATEGY_LOGGER,
         }
         self.error_logs.append(entry)
-        self._changed()
-
-    def _changed(self) -> None:
-        self.version += 1
 
     def executors(self) -> Iterable[tuple[SimController, Executor]]:
         for controller in self.controllers.values():
@@ -420,8 +442,8 @@ class SimBot:
             "last_message": self.last_message,
             "peak_pnl": self.peak_pnl,
             "archive_done_at": self.archive_done_at,
-            "general_logs": list(self.general_logs),
-            "error_logs": list(self.error_logs),
+            "general_logs": list(self.general_logs.entries),
+            "error_logs": list(self.error_logs.entries),
         }
 
     @classmethod
@@ -437,6 +459,12 @@ class SimBot:
         bot.last_message = state["last_message"]
         bot.peak_pnl = state["peak_pnl"]
         bot.archive_done_at = state["archive_done_at"]
-        bot.general_logs.extend(state["general_logs"])
-        bot.error_logs.extend(state["error_logs"])
+        for entry in state["general_logs"]:
+            bot.general_logs.append(entry)
+        for entry in state["error_logs"]:
+            bot.error_logs.append(entry)
         return bot
+
+
+def dumps(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode()

@@ -26,7 +26,7 @@ class ControllerEngine(Protocol):
     ledger: Ledger
 
     def on_candles(self, candles: Candles) -> list[str]:
-        """Process newly closed candles; returns log lines worth publishing."""
+        """Process newly closed candles; returns a log line per executor closed."""
         ...
 
     def apply_config(self, config: dict[str, Any]) -> None:
@@ -92,8 +92,9 @@ class StandInEngine:
         self.time_limit = _f(config, "time_limit", 2700.0)
         self.cooldown = _f(config, "cooldown_time", 300.0)
         self.per_side = max(int(_f(config, "max_executors_per_side", 2)), 1)
-        self.window = min(max(int(_f(config, "bb_length", 100)), 5), WARMUP_CANDLES)
+        self.window = min(max(int(_f(config, "bb_length", 100)), 5), WARMUP_CANDLES - 1)
         self.band = _f(config, "bb_std", 2.0)
+        self._window_sums: list[float] | None = None  # running sum and sum of squares
         self.buy_spread = _spread(config, "buy_spreads")
         self.sell_spread = _spread(config, "sell_spreads")
 
@@ -116,7 +117,6 @@ class StandInEngine:
             self._closes.append(close)
             for executor in self._entries(previous, high, low, close, closed_at):
                 self.ledger.open(executor)
-                logs.append(_opened_line(self.controller_id, executor))
         return logs
 
     def _barrier(
@@ -169,12 +169,19 @@ class StandInEngine:
         """+1 below the lower band (expect a rebound), -1 above the upper band, else 0."""
         if len(self._closes) < self.window:
             return 0
-        recent = list(self._closes)[-self.window :]
-        mean = sum(recent) / self.window
-        std = math.sqrt(sum((c - mean) ** 2 for c in recent) / self.window)
-        if std == 0:
+        last = self._closes[-1]
+        if self._window_sums is None:
+            recent = list(self._closes)[-self.window :]
+            self._window_sums = [sum(recent), sum(c * c for c in recent)]
+        else:
+            leaving = self._closes[-self.window - 1]
+            self._window_sums[0] += last - leaving
+            self._window_sums[1] += last * last - leaving * leaving
+        mean = self._window_sums[0] / self.window
+        variance = self._window_sums[1] / self.window - mean * mean
+        if variance <= mean * mean * 1e-12:
             return 0
-        score = (recent[-1] - mean) / std
+        score = (last - mean) / math.sqrt(variance)
         return 1 if score < -self.band else -1 if score > self.band else 0
 
     def to_state(self) -> dict[str, Any]:
@@ -190,17 +197,6 @@ class StandInEngine:
     ) -> StandInEngine:
         ledger = Ledger.from_state(state["ledger"])
         return cls(controller_id, config, empty_candles(), ledger=ledger, state=state)
-
-
-def _side(executor: Executor) -> str:
-    return "BUY" if executor.side == BUY else "SELL"
-
-
-def _opened_line(controller_id: str, executor: Executor) -> str:
-    return (
-        f"Controller {controller_id}: created position executor {executor.id} "
-        f"{_side(executor)} {executor.amount:.6g} @ {executor.entry_price:.6g}"
-    )
 
 
 def _closed_line(controller_id: str, executor: Executor) -> str:

@@ -8,6 +8,8 @@ volume traded.
 
 from __future__ import annotations
 
+import json
+import math
 from collections import deque
 from dataclasses import asdict, dataclass, field
 from enum import IntEnum
@@ -86,6 +88,8 @@ class Ledger:
     active: list[Executor] = field(default_factory=list)
     recent: deque[Executor] = field(default_factory=lambda: deque(maxlen=_RECENT_CLOSED))
     executor_count: int = 0
+    _prefixes: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+    _close_types_json: bytes | None = field(default=None, repr=False, compare=False)
 
     def open(self, executor: Executor) -> None:
         self.active.append(executor)
@@ -101,6 +105,8 @@ class Ledger:
         self.close_type_counts[executor.close_type] = (
             self.close_type_counts.get(executor.close_type, 0) + 1
         )
+        self._close_types_json = None
+        self._prefixes.pop(executor.id, None)
         self.recent.append(executor)
 
     def close_all(self, price: float, timestamp: float, close_type: CloseType) -> int:
@@ -113,44 +119,75 @@ class Ledger:
     def global_pnl(self, mark: float) -> float:
         return self.realized_pnl_quote + sum(e.net_pnl_quote(mark) for e in self.active)
 
-    def report(self, mark: float) -> dict[str, Any]:
-        """The controller's ``PerformanceReport`` as a real bot serializes it."""
+    def report_json(self, mark: float) -> bytes:
+        """The controller's ``PerformanceReport`` serialized as a real bot publishes it.
+
+        Built by hand because a status poll serializes hundreds of these: each open
+        position's fixed fields are encoded once, only its PnL is formatted per report.
+        """
         unrealized = 0.0
         volume = self.volume_traded
         positions = []
         for executor in self.active:
             pnl = executor.net_pnl_quote(mark)
             unrealized += pnl
-            entry_quote = executor.amount * executor.entry_price
-            volume += entry_quote
-            positions.append(
+            volume += executor.amount * executor.entry_price
+            positions.append(self._position_prefix(executor) + _num(pnl) + b"}")
+        realized = self.realized_pnl_quote
+        global_pnl = realized + unrealized
+        if self._close_types_json is None:
+            self._close_types_json = _dumps(
+                {
+                    f"CloseType.{CloseType(code).name}": count
+                    for code, count in sorted(self.close_type_counts.items())
+                }
+            )
+        return b"".join(
+            (
+                b'{"realized_pnl_quote":',
+                _num(realized),
+                b',"unrealized_pnl_quote":',
+                _num(unrealized),
+                b',"unrealized_pnl_pct":',
+                _num(_pct(unrealized, volume)),
+                b',"realized_pnl_pct":',
+                _num(_pct(realized, volume)),
+                b',"global_pnl_quote":',
+                _num(global_pnl),
+                b',"global_pnl_pct":',
+                _num(_pct(global_pnl, volume)),
+                b',"volume_traded":',
+                _num(volume),
+                b',"positions_summary":[',
+                b",".join(positions),
+                b'],"close_type_counts":',
+                self._close_types_json,
+                b"}",
+            )
+        )
+
+    def report(self, mark: float) -> dict[str, Any]:
+        result: dict[str, Any] = json.loads(self.report_json(mark))
+        return result
+
+    def _position_prefix(self, executor: Executor) -> bytes:
+        prefix = self._prefixes.get(executor.id)
+        if prefix is None:
+            fixed = _dumps(
                 {
                     "connector_name": self.connector_name,
                     "trading_pair": self.trading_pair,
-                    "volume_traded_quote": entry_quote,
+                    "volume_traded_quote": executor.amount * executor.entry_price,
                     "side": "TradeType.BUY" if executor.side == BUY else "TradeType.SELL",
                     "amount": executor.amount,
                     "breakeven_price": executor.entry_price,
-                    "unrealized_pnl_quote": pnl,
                     "realized_pnl_quote": 0.0,
                     "cum_fees_quote": executor.fees_quote(),
                 }
             )
-        global_pnl = self.realized_pnl_quote + unrealized
-        return {
-            "realized_pnl_quote": self.realized_pnl_quote,
-            "unrealized_pnl_quote": unrealized,
-            "unrealized_pnl_pct": _pct(unrealized, volume),
-            "realized_pnl_pct": _pct(self.realized_pnl_quote, volume),
-            "global_pnl_quote": global_pnl,
-            "global_pnl_pct": _pct(global_pnl, volume),
-            "volume_traded": volume,
-            "positions_summary": positions,
-            "close_type_counts": {
-                f"CloseType.{CloseType(code).name}": count
-                for code, count in sorted(self.close_type_counts.items())
-            },
-        }
+            prefix = fixed[:-1] + b',"unrealized_pnl_quote":'
+            self._prefixes[executor.id] = prefix
+        return prefix
 
     def to_state(self) -> dict[str, Any]:
         return {
@@ -178,6 +215,16 @@ class Ledger:
             recent=deque((Executor(**e) for e in state["recent"]), maxlen=_RECENT_CLOSED),
             executor_count=state["executor_count"],
         )
+
+
+def _num(value: float) -> bytes:
+    if not math.isfinite(value):
+        raise ValueError(f"a performance figure is not finite: {value}")
+    return repr(value).encode()
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode()
 
 
 def _pct(pnl: float, volume: float) -> float:

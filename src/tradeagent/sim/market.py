@@ -81,6 +81,8 @@ class SyntheticMarket:
         self.seed = seed
         self._daily: dict[str, np.ndarray] = {}
         self._blocks: OrderedDict[tuple[str, int], Candles] = OrderedDict()
+        # Bots on the same asset ask for the same window on the same tick.
+        self._last: dict[str, tuple[int, int, Candles]] = {}
 
     def start_price(self, asset: str) -> float:
         if asset in BASE_PRICES:
@@ -95,13 +97,18 @@ class SyntheticMarket:
         asset = base_asset(trading_pair)
         if asset in STABLE:
             return self._flat(first, stop)
+        last = self._last.get(asset)
+        if last is not None and last[0] == first and last[1] == stop:
+            return last[2]
         parts = []
         for day in range(first // MINUTES_PER_DAY, (stop - 1) // MINUTES_PER_DAY + 1):
             block = self._block(asset, day)
             lo = max(first - day * MINUTES_PER_DAY, 0)
             hi = min(stop - day * MINUTES_PER_DAY, MINUTES_PER_DAY)
             parts.append(_slice(block, lo, hi))
-        return parts[0] if len(parts) == 1 else _concat(parts)
+        result = parts[0] if len(parts) == 1 else _concat(parts)
+        self._last[asset] = (first, stop, result)
+        return result
 
     def candles_between(self, trading_pair: str, start: float, end: float) -> Candles:
         """Closed candles whose open time is in ``[start, end)`` and that closed by ``end``."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tradeagent.sim import catalog
-from tradeagent.sim.bot import DOCKER_REFUSE, SILENT, SimBot, SimController
+from tradeagent.sim.bot import DOCKER_REFUSE, SILENT, SimBot, SimController, dumps
 from tradeagent.sim.chaos import Chaos
 from tradeagent.sim.clock import Clock, MarketClock, SystemClock
 from tradeagent.sim.market import SyntheticMarket
@@ -106,25 +106,22 @@ class Simulator:
 
     # --- status ------------------------------------------------------------------------
     def status_all_json(self) -> bytes:
-        """``GET /bot-orchestration/status`` serialized; unchanged bots reuse their bytes."""
+        """``GET /bot-orchestration/status``, assembled from each bot's cached pieces."""
         wall = self.wall.now()
-        parts = []
-        for name, bot in self.bots.items():
-            if not bot.is_listed(wall):
-                continue
-            key = bot.status_key(wall)
-            if bot.cached is None or bot.cached[0] != key:
-                status = bot.status(wall)
-                status["source"] = "docker"
-                bot.cached = (key, json.dumps(status, separators=(",", ":")).encode())
-            parts.append(json.dumps(name).encode() + b":" + bot.cached[1])
-        return b'{"status":"success","data":{' + b",".join(parts) + b"}}"
+        entries = [
+            dumps(name) + b":" + bot.status_json(wall, with_source=True)
+            for name, bot in self.bots.items()
+            if bot.is_listed(wall)
+        ]
+        return b'{"status":"success","data":{' + b",".join(entries) + b"}}"
 
-    def status_one(self, name: str) -> dict[str, Any]:
+    def status_one_json(self, name: str) -> bytes:
         bot = self.find_listed(name)
         if bot is None:
-            return {"status": "not_found", "error": f"Bot {name} not found"}
-        return bot.status(self.wall.now())
+            data = dumps({"status": "not_found", "error": f"Bot {name} not found"})
+        else:
+            data = bot.status_json(self.wall.now())
+        return b'{"status":"success","data":' + data + b"}"
 
     def mqtt(self) -> dict[str, Any]:
         names = [bot.name for bot in self.listed_bots()]

@@ -8,6 +8,7 @@ correctly rounding parser, so a file written with round-trip precision gives bit
 from __future__ import annotations
 
 import gzip
+import warnings
 from collections import Counter
 from pathlib import Path
 from typing import IO
@@ -42,7 +43,9 @@ def read_csv_candles(path: Path) -> Candles:
                     f"columns {', '.join(COLUMNS)} (timestamp = open time in unix seconds)"
                 )
             usecols = [names.index(column) for column in COLUMNS]
-            data = np.loadtxt(handle, delimiter=",", usecols=usecols, ndmin=2, dtype=np.float64)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # an empty file is reported below
+                data = np.loadtxt(handle, delimiter=",", usecols=usecols, ndmin=2, dtype=np.float64)
     except OSError as exc:
         raise CandleSourceError(f"cannot read {path}: {exc.strerror or exc}") from None
     except (ValueError, EOFError) as exc:

@@ -14,7 +14,7 @@ from tradeagent.sim.simulator import Simulator
 _basic = HTTPBasic()
 
 
-def require_auth(
+async def require_auth(
     request: Request, credentials: Annotated[HTTPBasicCredentials, Depends(_basic)]
 ) -> None:
     options = simulator(request).options
@@ -33,8 +33,8 @@ def simulator(request: Request) -> Simulator:
     return sim
 
 
-def current(request: Request) -> Simulator:
-    """The simulator, ticked to now."""
+async def current(request: Request) -> Simulator:
+    """The simulator, ticked to now (on the event loop: sync dependencies run in threads)."""
     sim = simulator(request)
     sim.tick()
     return sim

@@ -23,8 +23,8 @@ async def get_mqtt_status(sim: Sim) -> dict[str, Any]:
 
 
 @router.get("/{bot_name}/status")
-async def get_bot_status(bot_name: str, sim: Sim) -> dict[str, Any]:
-    return {"status": "success", "data": sim.status_one(bot_name)}
+async def get_bot_status(bot_name: str, sim: Sim) -> Response:
+    return Response(sim.status_one_json(bot_name), media_type="application/json")
 
 
 @router.get("/{bot_name}/history")

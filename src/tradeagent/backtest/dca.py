@@ -1,0 +1,376 @@
+"""dman_v3: a Bollinger signal opens a DCA executor (several limit entries, one exit).
+
+Hummingbot's own backtester cannot run dman_v3 (its executors are stamped with the wall clock,
+so their time limits expire at once), so these semantics follow the live controller and the
+live DCAExecutor in MAKER mode:
+
+- Gating and sizing are the directional controller's: the executor gets
+  total_amount_quote / max_executors_per_side, split over the levels by dca_amounts_pct.
+- Level k rests at close·(1 ∓ spread_k·m) (− for a buy), m = band width / 2 (pandas-ta BBB/200)
+  with dynamic_order_spread, else 1. Levels are placed in order; with activation_bounds a level
+  is placed only once the close is within bounds[0] of it (close·(1 − b) < price for a buy).
+- No take profit (dman_v3 never passes one). The stop loss (× m with dynamic_target) fires only
+  once every level has filled, when the net PnL fraction ≤ −stop_loss; the trailing stop
+  (× m with dynamic_target) arms above its activation and fires below max(PnL) − delta; the
+  time limit runs from creation. Ties: stop loss, then trailing stop.
+- Hummingbot mode decides on closes like Hummingbot's backtester: a level fills at the close of
+  the first row whose close crosses its price (from its placement row), both fees are charged on
+  the filled notional, exits at the close. Realistic mode: a level rests from the row after its
+  placement and fills at its price when the range reaches it (the open on a gap); the stop loss
+  and liquidation trigger on the range and fill at their price (from the position held at the
+  previous close); fees per leg on that leg's notional; the trailing stop acts on closes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+
+from tradeagent.backtest.candles import FloatArray
+from tradeagent.backtest.closes import BUY, CloseType
+from tradeagent.backtest.directional import gate
+from tradeagent.backtest.execution import Execution
+from tradeagent.backtest.ledger import NOT_FILLED, Ledger
+from tradeagent.backtest.outcomes import time_limit_close
+from tradeagent.backtest.params import DcaParams, TrailingStop
+from tradeagent.backtest.realistic import MAINTENANCE_MARGIN
+from tradeagent.backtest.signals import SignalArray
+from tradeagent.backtest.tape import Tape
+
+
+@dataclass(frozen=True)
+class DcaPlan:
+    """One executor's levels and exits, as the controller configures it at creation."""
+
+    side: int
+    prices: tuple[Decimal, ...]
+    quotes: tuple[float, ...]
+    stop_loss: float | None
+    trailing: TrailingStop | None
+
+
+@dataclass(frozen=True)
+class DcaOutcome:
+    close_row: int
+    close_ts: int
+    close_type: CloseType
+    first_fill_row: int  # −1: nothing filled
+    quote: float  # filled notional Q (sum of the filled levels' quote amounts)
+    base: float  # base amount held at the close
+    pnl_quote: float
+    exit_price: float
+    turnover: float  # entry + exit notional
+    fees: float
+
+
+def plan(params: DcaParams, side: int, close: float, band_width: float) -> DcaPlan:
+    """Levels and exits of an executor created at a row closing at `close`."""
+    per_side = Decimal(params.max_executors_per_side)
+    amount = params.total_amount_quote / Decimal(close) / per_side
+    total_quote = amount * Decimal(close)
+    weights = sum(params.dca_amounts_pct)
+    quotes = tuple(float(pct / weights * total_quote) for pct in params.dca_amounts_pct)
+    dynamic = Decimal(band_width / 200) if np.isfinite(band_width) else Decimal(1)
+    spread_multiplier = dynamic if params.dynamic_order_spread else Decimal(1)
+    direction = Decimal(-1 if side == BUY else 1)
+    prices = tuple(
+        Decimal(close) * (1 + direction * spread * spread_multiplier)
+        for spread in params.dca_spreads
+    )
+    target_multiplier = float(dynamic) if params.dynamic_target else 1.0
+    barrier = params.barrier
+    stop_loss = None if barrier.stop_loss is None else barrier.stop_loss * target_multiplier
+    trailing = barrier.trailing_stop
+    if trailing is not None and params.dynamic_target:
+        trailing = TrailingStop(
+            activation=trailing.activation * target_multiplier,
+            delta=trailing.delta * target_multiplier,
+        )
+    return DcaPlan(side, prices, quotes, stop_loss, trailing)
+
+
+def _placements(
+    closes: FloatArray, prices: list[float], side: int, bound: float | None
+) -> list[int]:
+    """Offset at which each level is placed (len(closes) if never), in order."""
+    width = len(closes)
+    placed = []
+    start = 0
+    for price in prices:
+        if start >= width:
+            placed.append(width)
+            continue
+        if bound is None:
+            offset = start
+        else:
+            window = closes[start:]
+            near = price > window * (1 - bound) if side == BUY else price < window * (1 + bound)
+            offset = start + int(np.argmax(near)) if near.any() else width
+        placed.append(offset)
+        start = offset
+    return placed
+
+
+def _first(condition: np.ndarray, start: int) -> int:
+    """First index ≥ start where condition holds (len if none)."""
+    tail = condition[start:]
+    return start + int(np.argmax(tail)) if tail.any() else len(condition)
+
+
+def _positions(
+    width: int, fills: list[int], quotes: tuple[float, ...], prices: list[float]
+) -> tuple[FloatArray, FloatArray, np.ndarray]:
+    """Filled notional, base held and whether every level has filled, after each offset."""
+    quote = np.zeros(width + 1)
+    base = np.zeros(width + 1)
+    count = np.zeros(width + 1, dtype=np.int64)
+    for offset, level_quote, price in zip(fills, quotes, prices, strict=True):
+        quote[offset] += level_quote
+        base[offset] += level_quote / price
+        count[offset] += 1
+    return (
+        np.cumsum(quote)[:width],
+        np.cumsum(base)[:width],
+        np.cumsum(count)[:width] == len(quotes),
+    )
+
+
+def _trailing_fire(net: FloatArray, held: np.ndarray, trailing: TrailingStop | None) -> int:
+    if trailing is None:
+        return len(net)
+    armed = np.logical_or.accumulate(held & (net > trailing.activation))
+    peak = np.maximum.accumulate(np.where(held, net, -np.inf))
+    return _first(armed & (net < peak - trailing.delta), 0)
+
+
+def simulate_hummingbot(
+    tape: Tape,
+    row: int,
+    plan: DcaPlan,
+    bound: float | None,
+    trade_cost: float,
+    time_limit: int | None,
+) -> DcaOutcome:
+    last = int(tape.window_end[row])
+    closes = tape.close[row : last + 1]
+    width = len(closes)
+    side = plan.side
+    prices = [float(price) for price in plan.prices]
+    placed = _placements(closes, prices, side, bound)
+    fills = []
+    for offset, price in zip(placed, prices, strict=True):
+        crossed = closes <= price if side == BUY else closes >= price
+        fills.append(_first(crossed, offset) if offset < width else width)
+    fill_closes = [float(closes[min(fill, width - 1)]) for fill in fills]
+    quote, base, complete = _positions(width, fills, plan.quotes, fill_closes)
+    held = quote > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        net = np.where(held, (closes * base / quote - 1.0) * side - 2.0 * trade_cost, 0.0)
+    stop = width if plan.stop_loss is None else _first(complete & (net <= -plan.stop_loss), 0)
+    trail = _trailing_fire(net, held, plan.trailing)
+    tl_row, tl_ts = time_limit_close(tape, np.asarray([row]), time_limit)
+    if min(stop, trail) < width:
+        offset = min(stop, trail)
+        kind = CloseType.STOP_LOSS if stop == offset else CloseType.TRAILING_STOP
+        close_row, close_ts = row + offset, int(tape.timestamp[row + offset])
+    else:
+        offset, kind = width - 1, CloseType.TIME_LIMIT
+        close_row, close_ts = int(tl_row[0]), int(tl_ts[0])
+    filled = float(quote[offset])
+    first_fill = min(fills)
+    return DcaOutcome(
+        close_row=close_row,
+        close_ts=close_ts,
+        close_type=kind,
+        first_fill_row=row + first_fill if filled > 0 else NOT_FILLED,
+        quote=filled,
+        base=float(base[offset]),
+        pnl_quote=float(net[offset]) * filled,
+        exit_price=float(closes[offset]),
+        turnover=2.0 * filled,
+        fees=2.0 * trade_cost * filled,
+    )
+
+
+def simulate_realistic(
+    tape: Tape,
+    row: int,
+    plan: DcaPlan,
+    bound: float | None,
+    trade_cost: float,
+    leverage: int,
+    time_limit: int | None,
+) -> DcaOutcome:
+    last = int(tape.window_end[row])
+    rows = slice(row, last + 1)
+    closes, opens = tape.close[rows], tape.open[rows]
+    lows, highs = tape.low[rows], tape.high[rows]
+    width = len(closes)
+    side = plan.side
+    buy = side == BUY
+    prices = [float(price) for price in plan.prices]
+    placed = _placements(closes, prices, side, bound)
+    fills, fill_prices = [], []
+    for offset, price in zip(placed, prices, strict=True):
+        reached = lows <= price if buy else highs >= price
+        fill = _first(reached, offset + 1) if offset + 1 < width else width
+        fills.append(fill)
+        at = min(fill, width - 1)
+        fill_prices.append(min(opens[at], price) if buy else max(opens[at], price))
+    quote, base, complete = _positions(width, fills, plan.quotes, fill_prices)
+    held = quote > 0
+    fee = trade_cost
+    with np.errstate(invalid="ignore", divide="ignore"):
+        net = np.where(
+            held, (side * (closes * base - quote) - fee * (quote + closes * base)) / quote, 0.0
+        )
+    # Stops act on the position held at the previous close.
+    q_prev = np.concatenate(([0.0], quote[:-1]))
+    b_prev = np.concatenate(([0.0], base[:-1]))
+    done_prev = np.concatenate(([False], complete[:-1]))
+    loss_at_liquidation = 1.0 / leverage - MAINTENANCE_MARGIN
+    with np.errstate(invalid="ignore", divide="ignore"):
+        liquidation = _price_at_loss(q_prev, b_prev, side, fee, loss_at_liquidation)
+        stop_price = (
+            _price_at_loss(q_prev, b_prev, side, fee, plan.stop_loss)
+            if plan.stop_loss is not None
+            else np.full(width, np.nan)
+        )
+    stop_price = np.where(done_prev, stop_price, np.nan)
+    extreme = lows if buy else highs
+    exposed = q_prev > 0
+    liq_hit = exposed & ((extreme <= liquidation) if buy else (extreme >= liquidation))
+    stop_hit = exposed & ((extreme <= stop_price) if buy else (extreme >= stop_price))
+    liq_at, stop_at = _first(liq_hit, 0), _first(stop_hit, 0)
+    trail = _trailing_fire(net, held, plan.trailing)
+    tl_row, tl_ts = time_limit_close(tape, np.asarray([row]), time_limit)
+    offset = min(liq_at, stop_at, trail)
+    if offset >= width:
+        offset = width - 1
+        kind = CloseType.TIME_LIMIT
+        close_row, close_ts = int(tl_row[0]), int(tl_ts[0])
+    else:
+        close_row, close_ts = row + offset, int(tape.timestamp[row + offset])
+        kind = CloseType.TRAILING_STOP
+        if offset in (liq_at, stop_at):
+            nearer_is_stop = stop_at == offset and (
+                liq_at != offset
+                or (
+                    stop_price[offset] >= liquidation[offset]
+                    if buy
+                    else stop_price[offset] <= liquidation[offset]
+                )
+            )
+            kind = CloseType.STOP_LOSS if nearer_is_stop else CloseType.LIQUIDATION
+    if kind in (CloseType.STOP_LOSS, CloseType.LIQUIDATION):
+        level = stop_price[offset] if kind == CloseType.STOP_LOSS else liquidation[offset]
+        exit_price = min(opens[offset], level) if buy else max(opens[offset], level)
+        filled, held_base = float(q_prev[offset]), float(b_prev[offset])
+    else:
+        exit_price = float(closes[offset])
+        filled, held_base = float(quote[offset]), float(base[offset])
+    exit_value = exit_price * held_base
+    pnl = side * (exit_value - filled) - fee * (filled + exit_value)
+    if kind == CloseType.LIQUIDATION:
+        pnl = -filled / leverage - fee * filled
+    first_fill = min(fills)
+    return DcaOutcome(
+        close_row=close_row,
+        close_ts=close_ts,
+        close_type=kind,
+        first_fill_row=row + first_fill if filled > 0 else NOT_FILLED,
+        quote=filled,
+        base=held_base,
+        pnl_quote=pnl if filled > 0 else 0.0,
+        exit_price=float(exit_price),
+        turnover=filled + exit_value if filled > 0 else 0.0,
+        fees=fee * (filled + exit_value) if filled > 0 else 0.0,
+    )
+
+
+def _price_at_loss(
+    quote: FloatArray, base: FloatArray, side: int, fee: float, loss: float
+) -> FloatArray:
+    """The price at which a position (quote spent, base held) shows a net loss of
+    `loss`·quote after both fees."""
+    if side == BUY:
+        return np.asarray(quote * (1 + fee - loss) / (base * (1 - fee)))
+    return np.asarray(quote * (1 - fee + loss) / (base * (1 + fee)))
+
+
+def run_dca(
+    params: DcaParams,
+    tape: Tape,
+    signal: SignalArray,
+    band_width: FloatArray,
+    execution: Execution,
+) -> Ledger:
+    """Executors of dman_v3 over the simulated rows, given each row's signal and band width."""
+    candidates = np.flatnonzero(signal != 0)
+    sides = signal[candidates].astype(np.int64).tolist()
+    rows = candidates.tolist()
+    bound = None if params.activation_bound is None else float(params.activation_bound)
+    time_limit = params.barrier.time_limit
+    outcomes: dict[int, tuple[DcaPlan, DcaOutcome]] = {}
+
+    def terminate(i: int) -> int:
+        row, side = rows[i], sides[i]
+        executor = plan(params, side, float(tape.close[row]), float(band_width[row]))
+        if execution.mode == "hummingbot":
+            outcome = simulate_hummingbot(
+                tape, row, executor, bound, execution.trade_cost, time_limit
+            )
+        else:
+            outcome = simulate_realistic(
+                tape, row, executor, bound, execution.trade_cost, params.leverage, time_limit
+            )
+        outcomes[i] = (executor, outcome)
+        ends = tape.first_row_at_or_after(np.asarray([outcome.close_ts]), np.asarray([row]))
+        return int(ends[0])
+
+    created = gate(
+        rows,
+        sides,
+        tape.timestamp[candidates].tolist(),
+        terminate,
+        max_per_side=params.max_executors_per_side,
+        cooldown=params.cooldown_time,
+        shorts_count_longs=execution.shorts_count_longs,
+    )
+    return _ledger(tape, [rows[i] for i in created], [outcomes[i] for i in created])
+
+
+def _ledger(tape: Tape, rows: list[int], executed: list[tuple[DcaPlan, DcaOutcome]]) -> Ledger:
+    n = len(rows)
+    outcomes = [outcome for _, outcome in executed]
+    created = np.asarray(rows, dtype=np.int64)
+    quote = np.asarray([o.quote for o in outcomes])
+    pnl = np.asarray([o.pnl_quote for o in outcomes])
+    close_ts = np.asarray([o.close_ts for o in outcomes], dtype=np.int64)
+    first_fill = np.asarray([o.first_fill_row for o in outcomes], dtype=np.int64)
+    filled = first_fill != NOT_FILLED
+    with np.errstate(invalid="ignore", divide="ignore"):
+        average = np.asarray([o.quote / o.base if o.base else np.nan for o in outcomes])
+        pct = np.where(quote > 0, pnl / np.where(quote > 0, quote, 1.0), 0.0)
+    return Ledger(
+        timestamp=tape.timestamp[created],
+        side=np.asarray([plan_.side for plan_, _ in executed], dtype=np.int8),
+        close_timestamp=close_ts,
+        close_type=np.asarray([int(o.close_type) for o in outcomes], dtype=np.int16),
+        net_pnl_pct=pct,
+        net_pnl_quote=pnl,
+        filled_amount_quote=np.asarray([o.turnover for o in outcomes]),
+        cum_fees_quote=np.asarray([o.fees for o in outcomes]),
+        fill_timestamp=np.where(
+            filled, tape.timestamp[np.where(filled, first_fill, 0)], NOT_FILLED
+        ).astype(np.int64),
+        fill_price=np.where(filled, average, np.nan),
+        close_price=np.asarray([o.exit_price for o in outcomes]),
+        order_price=[",".join(str(price) for price in plan_.prices) for plan_, _ in executed],
+        amount_base=[repr(o.base) for o in outcomes],
+        level_id=[""] * n,
+        terminated_row=tape.first_row_at_or_after(close_ts, created),
+        executor_type="dca_executor",
+    )
