@@ -192,7 +192,7 @@ def backtest(ctx: click.Context, /, config_file: Path, as_json: bool, **options:
         )
     from functools import partial
 
-    from tradeagent.desk_commands import journal_backtest
+    from tradeagent.desk_setup import journal_backtest
 
     command = BacktestCommand(
         cache_dir=settings.cache_dir,

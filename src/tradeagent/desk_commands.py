@@ -20,61 +20,32 @@ from pathlib import Path
 
 import click
 
-from tradeagent.backtest import BacktestResult
 from tradeagent.desk import (
     ConfirmationRefused,
     Desk,
-    DeskOptions,
-    GateMode,
-    Journal,
     JournalError,
     PlanError,
     Reconciled,
     StopKind,
-    StopOptions,
     WatchFinding,
-    WatchOptions,
     journal_path,
-    record_backtest,
 )
 from tradeagent.desk.plan import is_instance_of
 from tradeagent.desk.report import entry_row, kill_switch_text, review_text
 from tradeagent.desk.review import DeployReview
+from tradeagent.desk_setup import desk_options, open_journal
 from tradeagent.hb import HummingbotClient, HummingbotError
 from tradeagent.settings import Settings
-from tradeagent.strategy import ConfigError, ControllerConfigBase, config_hash, load_yaml
+from tradeagent.strategy import ConfigError, ControllerConfigBase, load_yaml
 
 OK, NOT_DONE, USAGE, WATCH_FAILED = 0, 1, 2, 3
-SIM_SERVER = "http://simulator"
-"""How the journal names the in-process simulator (its client's base URL)."""
+
 _RELATIVE = re.compile(r"^(\d+)\s*([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
 class CommandError(Exception):
     """A usage problem: the message says what to do; exit code 2."""
-
-
-def desk_options(settings: Settings) -> DeskOptions:
-    desk = settings.desk
-    return DeskOptions(
-        mode=settings.mode,
-        account=settings.hummingbot.account,
-        policy=settings.risk,
-        gate=GateMode(desk.backtest_gate),
-        confirm_word=desk.confirm_word,
-        image=desk.image,
-        global_drawdown_pct=desk.global_drawdown_pct,
-        controller_drawdown_pct=desk.controller_drawdown_pct,
-        watch=WatchOptions(
-            duration_s=desk.watch_s,
-            appear_s=desk.watch_appear_s,
-            poll_s=desk.watch_poll_s,
-            idle_reports=desk.watch_idle_reports,
-        ),
-        stop=StopOptions(timeout_s=desk.stop_timeout_s, archive_timeout_s=desk.archive_timeout_s),
-        kill_concurrency=desk.kill_concurrency,
-    )
 
 
 @asynccontextmanager
@@ -103,24 +74,6 @@ async def open_client(settings: Settings) -> AsyncIterator[HummingbotClient]:
         ) as client,
     ):
         yield client
-
-
-def open_journal(settings: Settings, server: str | None = None) -> Journal:
-    server = server or settings.hummingbot.url or SIM_SERVER
-    return Journal(journal_path(settings.data_dir), server=server, mode=settings.mode)
-
-
-def journal_backtest(
-    settings: Settings, config: ControllerConfigBase, result: BacktestResult
-) -> None:
-    """Record a finished backtest under the config's hash: the deploy gate looks for it."""
-    journal = open_journal(settings)
-    try:
-        record_backtest(
-            journal, config_hash(config), result.to_dict(series_points=0, executors=False)
-        )
-    finally:
-        journal.close()
 
 
 @asynccontextmanager

@@ -226,7 +226,7 @@ def test_a_backtest_from_the_shell_opens_the_live_gate(server: str, files: dict[
 
 
 def test_sim_server_name_matches_the_simulator() -> None:
-    from tradeagent.desk_commands import SIM_SERVER
+    from tradeagent.desk_setup import SIM_SERVER
     from tradeagent.sim.embedded import BASE_URL
 
     assert SIM_SERVER == BASE_URL

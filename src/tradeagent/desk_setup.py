@@ -1,0 +1,60 @@
+"""The desk's settings as the plain values :mod:`tradeagent.desk` takes, and the journal the
+CLI and the TUI share (both faces build them here)."""
+
+from __future__ import annotations
+
+from tradeagent.backtest import BacktestResult
+from tradeagent.desk import (
+    DeskOptions,
+    GateMode,
+    Journal,
+    StopOptions,
+    WatchOptions,
+    journal_path,
+    record_backtest,
+)
+from tradeagent.settings import Settings
+from tradeagent.strategy import ControllerConfigBase, config_hash
+
+SIM_SERVER = "http://simulator"
+"""How the journal names the in-process simulator (its client's base URL)."""
+
+
+def desk_options(settings: Settings) -> DeskOptions:
+    desk = settings.desk
+    return DeskOptions(
+        mode=settings.mode,
+        account=settings.hummingbot.account,
+        policy=settings.risk,
+        gate=GateMode(desk.backtest_gate),
+        confirm_word=desk.confirm_word,
+        image=desk.image,
+        global_drawdown_pct=desk.global_drawdown_pct,
+        controller_drawdown_pct=desk.controller_drawdown_pct,
+        watch=WatchOptions(
+            duration_s=desk.watch_s,
+            appear_s=desk.watch_appear_s,
+            poll_s=desk.watch_poll_s,
+            idle_reports=desk.watch_idle_reports,
+        ),
+        stop=StopOptions(timeout_s=desk.stop_timeout_s, archive_timeout_s=desk.archive_timeout_s),
+        kill_concurrency=desk.kill_concurrency,
+    )
+
+
+def open_journal(settings: Settings, server: str | None = None) -> Journal:
+    server = server or settings.hummingbot.url or SIM_SERVER
+    return Journal(journal_path(settings.data_dir), server=server, mode=settings.mode)
+
+
+def journal_backtest(
+    settings: Settings, config: ControllerConfigBase, result: BacktestResult
+) -> None:
+    """Record a finished backtest under the config's hash: the deploy gate looks for it."""
+    journal = open_journal(settings)
+    try:
+        record_backtest(
+            journal, config_hash(config), result.to_dict(series_points=0, executors=False)
+        )
+    finally:
+        journal.close()
