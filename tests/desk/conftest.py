@@ -27,3 +27,11 @@ async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
         finally:
             await client.aclose()
             journal.close()
+
+
+@pytest.fixture(autouse=True)
+def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deterministic screens: the input cursor never blinks."""
+    from textual.widgets import Input
+
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)

@@ -119,6 +119,8 @@ class ManualPacer:
     def __init__(self, clock: ManualClock) -> None:
         self.clock = clock
         self.slept = 0.0
+        self.hooks: list[Callable[[float], None]] = []
+        """Called with the new time after each sleep: faults that start mid-flow."""
 
     def now(self) -> float:
         return self.clock.now()
@@ -126,6 +128,8 @@ class ManualPacer:
     async def sleep(self, seconds: float) -> None:
         self.clock.advance(seconds)
         self.slept += seconds
+        for hook in self.hooks:
+            hook(self.clock.now())
         await asyncio.sleep(0)
 
 
