@@ -155,7 +155,7 @@ async def test_the_watch_catches_an_erroring_bot(bench: Bench) -> None:
         await until(pilot, on_screen(app, DeployConfirmScreen), "the confirmation")
         await pilot.press("y")
         await until(pilot, lambda: bool(app.said("logged an error")), "the error finding")
-        title, message, severity = app.said("logged an error")[0]
+        _, message, severity = app.said("logged an error")[0]
         assert severity == "error" and "exceeds available balance" in message
         await until(pilot, lambda: bool(app.said("Watch · btc_bb")), "the verdict")
         await app.workers.wait_for_complete()
