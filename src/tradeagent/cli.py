@@ -150,7 +150,7 @@ def config_init(ctx: click.Context, force: bool, target: Path | None) -> None:
 @click.option("--days", type=float, default=None, help="Backtest the last N days (default 30).")
 @click.option("--start", default=None, help="First candle: unix seconds or ISO date (UTC).")
 @click.option(
-    "--end", default=None, help="Last candle: unix seconds or ISO date (a date: all of it)."
+    "--end", default=None, help="Last candle: unix seconds or ISO date (a date includes all of it)."
 )
 @click.option(
     "--source",

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from handmade import T0, make_candles
 
-from tradeagent.backtest import BacktestError, run_backtest
+from tradeagent.backtest import run_backtest
 
 FEE = 0.0002
 
@@ -105,7 +105,49 @@ def test_realistic_limit_fills_on_the_range_at_its_price() -> None:
     assert first["net_pnl_pct"] == pytest.approx(0.005 - FEE * (1 + 1.005), abs=1e-12)
 
 
-def test_spot_inventory_rebalancing_is_refused_with_the_way_out() -> None:
-    config = pmm(connector_name="binance", skip_rebalance=False)
-    with pytest.raises(BacktestError, match="skip_rebalance: true"):
-        run_backtest(config, make_candles([100.0] * 5), trade_cost=FEE)
+def test_spot_rebalancing_lags_two_rows_and_overshoots_in_hummingbot_mode() -> None:
+    # Sell levels need 500 / close base. Hummingbot's hold sees a rebalance two rows late, so
+    # it buys on rows 0 and 1, holds 10 at row 3, then sells twice (rows 3, 4) at 110.
+    closes = [100.0, 100.0, 100.0, 110.0, 110.0, 110.0, 110.0, 110.0]
+    config = pmm(
+        connector_name="binance", skip_rebalance=False, buy_spreads="0.5", sell_spreads="0.5"
+    )
+    result = run_backtest(config, make_candles(closes), trade_cost=FEE)
+    orders = rows(result, "position_rebalance")
+    assert [(r["timestamp"], r["side"]) for r in orders] == [
+        (minute(0), "BUY"),
+        (minute(1), "BUY"),
+        (minute(3), "SELL"),
+        (minute(4), "SELL"),
+        (minute(6), "BUY"),
+        (minute(7), "BUY"),
+    ]
+    assert float(orders[2]["amount_base"]) == pytest.approx(10 - 500 / 110)
+    assert all(r["close_type"] == "POSITION_HOLD" and r["net_pnl_quote"] == 0 for r in orders)
+    summary = result.summary
+    # Row 5 sells 5.4545 of 10 bought at 100, row 6 the rest of the long (4.5455) at 110.
+    assert summary["position_realized_pnl_quote"] == pytest.approx(100.0)
+    assert summary["net_pnl_quote"] == pytest.approx(100.0)
+    assert summary["unrealized_pnl_quote"] == pytest.approx(0.0, abs=1e-9)
+    assert summary["total_positions"] == 0
+    assert summary["close_types"]["POSITION_HOLD"] == 6
+    fees = FEE * sum(float(r["amount_base"]) * r["fill_price"] for r in orders)
+    assert summary["total_fees_quote"] == pytest.approx(fees)
+    assert list(result.pnl.total_pnl) == pytest.approx([0, 0, 0, 100, 100, 100, 100, 100])
+
+
+def test_spot_rebalancing_is_immediate_in_realistic_mode() -> None:
+    closes = [100.0, 100.0, 100.0, 110.0, 110.0]
+    config = pmm(
+        connector_name="binance", skip_rebalance=False, buy_spreads="0.5", sell_spreads="0.5"
+    )
+    result = run_backtest(config, make_candles(closes), mode="realistic", trade_cost=FEE)
+    orders = rows(result, "position_rebalance")
+    assert [(r["timestamp"], r["side"]) for r in orders] == [
+        (minute(0), "BUY"),
+        (minute(3), "SELL"),
+    ]
+    sold = 5 - 500 / 110
+    realized = sold * 10 - FEE * (500 + sold * 110)
+    assert result.summary["position_realized_pnl_quote"] == pytest.approx(realized)
+    assert result.summary["unrealized_pnl_quote"] == pytest.approx((5 - sold) * 10)

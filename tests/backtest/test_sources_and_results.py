@@ -30,7 +30,7 @@ from tradeagent.backtest.sources import (
 )
 from tradeagent.backtest.tape import Tape
 from tradeagent.backtest.window import DataWindow
-from tradeagent.strategy import ConfigError
+from tradeagent.strategy import ConfigError, config_hash, parse_config
 
 DAY = 86400
 
@@ -174,6 +174,7 @@ def test_result_is_json_serialisable_and_labelled() -> None:
         assert len(data["pnl_timeseries"]["timestamp"]) == 50
         assert data["results"]["total_executors"] == len(data["executors"]) > 0
         assert data["window"]["source"] == "memory"
+        assert data["config_hash"] == config_hash(parse_config(bollinger())) == result.config_hash
         assert set(data["results"]) >= {
             "net_pnl",
             "net_pnl_quote",

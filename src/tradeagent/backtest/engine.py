@@ -15,6 +15,7 @@ from tradeagent.backtest.dca import run_dca
 from tradeagent.backtest.directional import run_directional
 from tradeagent.backtest.errors import BacktestError
 from tradeagent.backtest.execution import MODES, Execution, HummingbotExecution, Mode
+from tradeagent.backtest.inventory import Inventory
 from tradeagent.backtest.ledger import Ledger
 from tradeagent.backtest.market_making import run_market_making
 from tradeagent.backtest.metrics import level_sharpe, max_drawdown, realized_pnl_series, summarize
@@ -29,7 +30,7 @@ from tradeagent.backtest.results import BacktestResult, PnlSeries
 from tradeagent.backtest.signals import SignalArray, features, join_backward
 from tradeagent.backtest.tape import Tape
 from tradeagent.backtest.window import DataWindow
-from tradeagent.strategy import ControllerConfigBase
+from tradeagent.strategy import ControllerConfigBase, config_hash, parse_config
 
 MIN_POSITIONS_TO_TRUST = 30
 # Hummingbot sizes and prices orders in Decimal with the default 28 significant digits; pin them
@@ -59,7 +60,8 @@ def run_backtest(
         raise BacktestError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     if not 0 <= trade_cost < 0.1:
         raise BacktestError(f"trade_cost is a fraction per fill (0.0006 = 0.06%), got {trade_cost}")
-    params = controller_params(config)
+    model = parse_config(config) if isinstance(config, Mapping) else config
+    params = controller_params(model)
     if len(candles) and (start is not None or end is not None):
         candles = candles.between(
             int(candles.timestamp[0]) if start is None else start,
@@ -76,25 +78,25 @@ def run_backtest(
         )
     execution = _execution(mode, params, trade_cost)
     with localcontext(HUMMINGBOT_DECIMALS):
-        tape, ledger = _simulate(params, candles, execution)
-    return _result(params, execution, tape, ledger, window, candles, started)
+        tape, ledger, inventory = _simulate(params, candles, execution)
+    return _result(model, params, execution, tape, ledger, inventory, window, candles, started)
 
 
 def _simulate(
     params: ControllerParams, candles: Candles, execution: Execution
-) -> tuple[Tape, Ledger]:
+) -> tuple[Tape, Ledger, Inventory | None]:
     if isinstance(params, MarketMakingParams):
         tape = Tape.build(candles, params.barrier.time_limit, extra=params.executor_refresh_time)
         if not tape.n:
-            return tape, Ledger.empty()
-        return tape, run_market_making(params, tape, execution)
+            return tape, Ledger.empty(), None
+        return (tape, *run_market_making(params, tape, execution))
     rows, signal, band_width = _signal_rows(params, candles, execution)
     tape = Tape.build(rows, params.barrier.time_limit)
     if not tape.n:
-        return tape, Ledger.empty()
+        return tape, Ledger.empty(), None
     if isinstance(params, DirectionalParams):
-        return tape, run_directional(params, tape, signal, execution)
-    return tape, run_dca(params, tape, signal, band_width, execution)
+        return tape, run_directional(params, tape, signal, execution), None
+    return tape, run_dca(params, tape, signal, band_width, execution), None
 
 
 def _first(candles: Candles) -> int:
@@ -146,10 +148,12 @@ def _signal_rows(
 
 
 def _result(
+    model: ControllerConfigBase,
     params: ControllerParams,
     execution: Execution,
     tape: Tape,
     ledger: Ledger,
+    inventory: Inventory | None,
     window: DataWindow,
     candles: Candles,
     started: float,
@@ -158,12 +162,23 @@ def _result(
     if execution.mode == "hummingbot":
         series = realized_pnl_series(ledger, tape.n)
         capital = total
-        sharpe = level_sharpe(series, capital)
     else:
         series = equity_series(ledger, tape, execution.trade_cost)
         capital = total / params.leverage
+    if inventory is not None:
+        series = series + inventory.pnl
+    if execution.mode == "hummingbot":
+        sharpe = level_sharpe(series, capital)
+    else:
         sharpe = period_sharpe(series, capital, candles.interval_s)
-    summary = summarize(ledger, max_drawdown(series), sharpe, capital)
+    summary = summarize(
+        ledger,
+        max_drawdown(series),
+        sharpe,
+        capital,
+        hold_realized=inventory.realized if inventory else 0.0,
+        hold_unrealized=inventory.unrealized if inventory else 0.0,
+    )
     if execution.mode == "realistic":
         summary["capital_quote"] = capital
     warnings = _trust_warnings(summary, tape, len(candles))
@@ -181,6 +196,7 @@ def _result(
     return BacktestResult(
         mode=execution.mode,
         controller_name=params.controller_name,
+        config_hash=config_hash(model),
         connector_name=params.market.connector_name,
         trading_pair=params.market.trading_pair,
         trade_cost=execution.trade_cost,

@@ -71,15 +71,20 @@ def _percent_b(close: FloatArray, mid: FloatArray, sd: FloatArray, std: float) -
         return np.asarray((close - lower) / (upper - lower), dtype=np.float64)
 
 
+def _seed(values: list[float], period: int, seed_end: int) -> float:
+    """TA-Lib's EMA seed: the mean of the `period` values ending at `seed_end`, summed in order."""
+    total = 0.0
+    for value in values[seed_end - period + 1 : seed_end + 1]:
+        total += value
+    return total / period
+
+
 def ema_from(values: list[float], period: int, seed_end: int) -> list[float]:
     """TA-Lib's EMA recursion from index `seed_end`, seeded with the mean of the `period` values
     ending there; returns the EMA for indices `seed_end` … end. Sequential on purpose: it is the
     float rounding TA-Lib produces."""
     k = 2.0 / (period + 1)
-    total = 0.0
-    for value in values[seed_end - period + 1 : seed_end + 1]:
-        total += value
-    previous = total / period
+    previous = _seed(values, period, seed_end)
     out = [previous]
     append = out.append
     for value in values[seed_end + 1 :]:
@@ -103,14 +108,25 @@ def macd(close: FloatArray, fast: int, slow: int, signal: int) -> Macd:
     signal_line = np.full(n, np.nan)
     first = slow + signal - 2
     if n > first:
-        values = close.tolist()
-        fast_ema = np.asarray(ema_from(values, fast, slow - 1))
-        slow_ema = np.asarray(ema_from(values, slow, slow - 1))
-        raw = fast_ema - slow_ema  # index 0 is close index slow-1
-        smoothed = ema_from(raw.tolist(), signal, signal - 1)
+        raw = _macd_line(close.tolist(), fast, slow)  # index 0 is close index slow-1
+        smoothed = ema_from(raw, signal, signal - 1)
         line[first:] = raw[signal - 1 :]
         signal_line[first:] = smoothed
     return Macd(macd=line, signal=signal_line, histogram=line - signal_line)
+
+
+def _macd_line(values: list[float], fast: int, slow: int) -> list[float]:
+    """Fast EMA − slow EMA from index slow-1 on, both recursions in one pass."""
+    k_fast, k_slow = 2.0 / (fast + 1), 2.0 / (slow + 1)
+    fast_ema = _seed(values, fast, slow - 1)
+    slow_ema = _seed(values, slow, slow - 1)
+    out = [fast_ema - slow_ema]
+    append = out.append
+    for value in values[slow:]:
+        fast_ema = ((value - fast_ema) * k_fast) + fast_ema
+        slow_ema = ((value - slow_ema) * k_slow) + slow_ema
+        append(fast_ema - slow_ema)
+    return out
 
 
 def true_range(high: FloatArray, low: FloatArray, close: FloatArray) -> FloatArray:

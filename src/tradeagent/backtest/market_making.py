@@ -13,8 +13,8 @@ import numpy as np
 
 from tradeagent.backtest.candles import IntArray
 from tradeagent.backtest.closes import BUY, SELL, CloseType
-from tradeagent.backtest.errors import BacktestError
 from tradeagent.backtest.execution import Execution
+from tradeagent.backtest.inventory import Inventory, simulate_inventory
 from tradeagent.backtest.ledger import Ledger
 from tradeagent.backtest.limit_orders import LimitPrices
 from tradeagent.backtest.outcomes import NO_FILL_ROW, Outcomes
@@ -26,16 +26,23 @@ from tradeagent.backtest.tape import Tape
 VISIBLE_CLOSED_S = 3600
 
 
-def run_market_making(params: MarketMakingParams, tape: Tape, execution: Execution) -> Ledger:
+def run_market_making(
+    params: MarketMakingParams, tape: Tape, execution: Execution
+) -> tuple[Ledger, Inventory | None]:
+    """The level executors, and on spot connectors without skip_rebalance the inventory
+    rebalancing (its executors first in each row, as the controller creates them)."""
+    inventory = None
+    parts = []
     if not params.market.is_perpetual and not params.skip_rebalance:
-        raise BacktestError(
-            f"pmm_simple on the spot connector {params.market.connector_name} rebalances its "
-            "inventory, which this engine does not simulate yet; set skip_rebalance: true to "
-            "backtest the quoting alone"
+        inventory = simulate_inventory(
+            params,
+            tape,
+            lagged=execution.mode == "hummingbot",
+            trade_cost=execution.trade_cost,
         )
+        parts.append(inventory.ledger)
     total_pct = sum(params.buy_amounts_pct) + sum(params.sell_amounts_pct)
     closes = tape.close[: tape.n]
-    parts = []
     for side, spreads, pcts in (
         (BUY, params.buy_spreads, params.buy_amounts_pct),
         (SELL, params.sell_spreads, params.sell_amounts_pct),
@@ -50,7 +57,7 @@ def run_market_making(params: MarketMakingParams, tape: Tape, execution: Executi
                     params, tape, execution, side, level_id, level_prices, quote, level_outcomes
                 )
             )
-    return Ledger.concat(parts)
+    return Ledger.concat(parts), inventory
 
 
 def _with_refresh(tape: Tape, outcomes: Outcomes, refresh_time: int) -> tuple[Outcomes, IntArray]:

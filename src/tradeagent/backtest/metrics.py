@@ -45,9 +45,18 @@ def level_sharpe(series: FloatArray, capital: float) -> float:
     return float(np.mean(levels)) / std if std > 0 else 0.0
 
 
-def summarize(ledger: Ledger, drawdown_usd: float, sharpe: float, capital: float) -> dict[str, Any]:
+def summarize(
+    ledger: Ledger,
+    drawdown_usd: float,
+    sharpe: float,
+    capital: float,
+    *,
+    hold_realized: float = 0.0,
+    hold_unrealized: float = 0.0,
+) -> dict[str, Any]:
     """The summary under Hummingbot's keys. Positions are filled executors: net PnL ≠ 0 and not
-    a position hold. Percentages are fractions of `capital`."""
+    a position hold; a spot position hold adds its realized PnL to the net. Percentages are
+    fractions of `capital`."""
     not_hold = ledger.close_type != int(CloseType.POSITION_HOLD)
     pnl = ledger.net_pnl_quote
     positions = not_hold & (pnl != 0)
@@ -60,7 +69,7 @@ def summarize(ledger: Ledger, drawdown_usd: float, sharpe: float, capital: float
     total_short = int(shorts.sum())
     won = math.fsum(pnl[wins].tolist())
     lost = -math.fsum(pnl[losses].tolist())
-    net_pnl_quote = math.fsum(pnl[not_hold].tolist())
+    net_pnl_quote = math.fsum([*pnl[not_hold].tolist(), hold_realized])
     names = {member.value: member.name for member in CloseType}
     kinds, counts = np.unique(ledger.close_type, return_counts=True)
     close_types = dict(
@@ -87,7 +96,7 @@ def summarize(ledger: Ledger, drawdown_usd: float, sharpe: float, capital: float
         "profit_factor": won / lost if lost > 0 else 1.0,
         "win_signals": int(wins.sum()),
         "loss_signals": int(losses.sum()),
-        "unrealized_pnl_quote": 0.0,
-        "position_realized_pnl_quote": 0.0,
+        "unrealized_pnl_quote": hold_unrealized,
+        "position_realized_pnl_quote": hold_realized,
         "total_fees_quote": math.fsum(ledger.cum_fees_quote.tolist()),
     }

@@ -266,7 +266,8 @@ def equity_series(ledger: Ledger, tape: Tape, trade_cost: float) -> FloatArray:
     cost = np.zeros(n + 1)  # signed entry value plus the entry fee
     close_rows = np.minimum(np.searchsorted(tape.timestamp, ledger.close_timestamp), n)
     np.add.at(realized, close_rows, ledger.net_pnl_quote)
-    filled = np.flatnonzero(ledger.fill_timestamp != NOT_FILLED)
+    holds = ledger.close_type == int(CloseType.POSITION_HOLD)  # the inventory marks those
+    filled = np.flatnonzero((ledger.fill_timestamp != NOT_FILLED) & ~holds)
     if len(filled):
         fill_rows = np.searchsorted(tape.timestamp, ledger.fill_timestamp[filled])
         base = np.asarray([float(ledger.amount_base[i]) for i in filled.tolist()])

@@ -63,6 +63,7 @@ class PnlSeries:
 class BacktestResult:
     mode: Mode
     controller_name: str
+    config_hash: str  # tradeagent.strategy.config_hash of the config that ran
     connector_name: str
     trading_pair: str
     trade_cost: float
@@ -86,6 +87,7 @@ class BacktestResult:
             "mode": self.mode,
             "mode_note": self.mode_note,
             "controller_name": self.controller_name,
+            "config_hash": self.config_hash,
             "connector_name": self.connector_name,
             "trading_pair": self.trading_pair,
             "trade_cost": self.trade_cost,

@@ -28,11 +28,6 @@ class Features:
     defined: npt.NDArray[np.bool_]
     band_width: FloatArray | None = None
 
-    def warmup(self) -> int:
-        """Leading candles without every indicator defined."""
-        defined = np.flatnonzero(self.defined)
-        return int(defined[0]) if defined.size else len(self.defined)
-
 
 def _signal(long: npt.NDArray[np.bool_], short: npt.NDArray[np.bool_]) -> SignalArray:
     out = np.zeros(len(long), dtype=np.int8)

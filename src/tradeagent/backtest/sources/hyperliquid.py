@@ -22,7 +22,6 @@ from tradeagent.backtest.sources.base import CandleRequest, CandleSourceError, F
 from tradeagent.backtest.window import utc
 
 MAINNET = "https://api.hyperliquid.xyz"
-TESTNET = "https://api.hyperliquid-testnet.xyz"
 INTERVALS = ("1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "8h", "12h", "1d", "3d", "1w")
 HISTORY = 5000  # candles kept per coin and interval
 WINDOW = 5000  # intervals per request
@@ -163,6 +162,8 @@ class HyperliquidSource:
                 f"{pair!r} is not a Hyperliquid perpetual{_suggestion(base, list(names))}"
             )
         notes = []
+        if not connector.startswith("hyperliquid"):
+            notes.append(f"{pair} on {connector} is backtested on Hyperliquid's {coin} candles")
         if names[coin].get("isDelisted"):
             notes.append(f"{coin} is delisted on Hyperliquid; its candles end at the delisting")
         return coin, notes
