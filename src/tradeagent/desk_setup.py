@@ -14,7 +14,6 @@ from tradeagent.desk import (
     record_backtest,
 )
 from tradeagent.settings import Settings
-from tradeagent.strategy import ControllerConfigBase, config_hash
 
 SIM_SERVER = "http://simulator"
 """How the journal names the in-process simulator (its client's base URL)."""
@@ -47,14 +46,11 @@ def open_journal(settings: Settings, server: str | None = None) -> Journal:
     return Journal(journal_path(settings.data_dir), server=server, mode=settings.mode)
 
 
-def journal_backtest(
-    settings: Settings, config: ControllerConfigBase, result: BacktestResult
-) -> None:
-    """Record a finished backtest under the config's hash: the deploy gate looks for it."""
+def journal_backtest(settings: Settings, result: BacktestResult) -> None:
+    """Record a finished backtest under its config's hash: the deploy gate looks for it."""
     journal = open_journal(settings)
     try:
-        record_backtest(
-            journal, config_hash(config), result.to_dict(series_points=0, executors=False)
-        )
+        summary = result.to_dict(series_points=0, executors=False)
+        record_backtest(journal, result.config_hash, summary)
     finally:
         journal.close()

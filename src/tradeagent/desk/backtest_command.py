@@ -44,7 +44,7 @@ class HummingbotAccess:
 class BacktestCommand:
     cache_dir: Path | None
     hummingbot: HummingbotAccess | None = None
-    record: Callable[[ControllerConfigBase, BacktestResult], None] | None = None
+    record: Callable[[BacktestResult], None] | None = None
     """Called with each finished backtest (the CLI journals it for the deploy gate)."""
 
     async def run(
@@ -103,7 +103,7 @@ class BacktestCommand:
             if client is not None:
                 await client.aclose()
         if self.record is not None:
-            self.record(config, result)
+            self.record(result)
         return render(result, server, as_json=as_json)
 
     async def _local(
