@@ -201,3 +201,25 @@ async def test_trading_rules_unreadable(bench: Bench) -> None:
     bench.log.intercept[("GET", path)] = broken
     line = failed(await review(bench), "pair")
     assert "cannot read the trading rules" in line.detail
+
+
+async def test_balance_against_the_margin_is_advisory(bench: Bench) -> None:
+    await bench.client.add_credential("master_account", "hyperliquid_perpetual", HL_KEYS)
+    result = await review(bench)
+    (enough,) = result.checks.get("balance")
+    assert enough.verdict is Verdict.PASS and "$10,000 available" in enough.detail
+    bench.log.intercept[("POST", "/portfolio/state")] = answer(
+        200,
+        {
+            "master_account": {
+                "hyperliquid_perpetual": [
+                    {"token": "USD", "units": 300, "price": 1, "value": 300, "available_units": 120}
+                ]
+            }
+        },
+    )
+    result = await review(bench)
+    (short,) = result.checks.get("balance")
+    assert short.verdict is Verdict.ADVISORY
+    assert "$120 available" in short.detail and "$1,000 of margin" in short.detail
+    assert result.can_confirm  # balances move and are shared: a warning, not a block

@@ -25,6 +25,7 @@ from tradeagent.hb import (
     InvalidRequest,
     MqttStatus,
     NotFound,
+    TokenBalance,
     TradingRule,
     check_name,
 )
@@ -95,12 +96,16 @@ async def preflight(
         return PreflightResult(CheckReport.of(checks), risk, version)
     markets = _markets(plan)
     connectors = sorted({connector for connector, _ in markets})
-    docker, mqtt, known, keys, bots, *rules = await asyncio.gather(
+    has_account = plan.account in accounts
+    docker, mqtt, known, keys, bots, balances, *rules = await asyncio.gather(
         _attempt(client.docker_running()),
         _attempt(client.mqtt_status()),
         _attempt(client.connectors()),
-        _attempt(client.credentials(plan.account)) if plan.account in accounts else _none(),
+        _attempt(client.credentials(plan.account)) if has_account else _none(),
         _attempt(client.bots_status()),
+        _attempt(client.portfolio_state(accounts=[plan.account], connectors=connectors))
+        if has_account
+        else _none(),
         *(
             _attempt(
                 client.trading_rules(connector, sorted({p for c, p in markets if c == connector}))
@@ -116,6 +121,8 @@ async def preflight(
     by_connector = dict(zip(connectors, rules, strict=True))
     checks.extend(_static_lines(plan, risk, by_connector, live=live))
     checks.append(_same_name_line(plan, bots))
+    if isinstance(keys, list) and isinstance(balances, dict):
+        checks.extend(_balance_lines(plan, risk, keys, balances.get(plan.account, {})))
     return PreflightResult(CheckReport.of(checks), risk, version)
 
 
@@ -286,6 +293,54 @@ def _same_name_line(plan: DeployPlan, bots: dict[str, BotStatus] | HummingbotErr
         "stop it first, deploy under another name (--name), or confirm you want two "
         "(--allow-same-name; `a` on the confirmation)",
     )
+
+
+def _balance_lines(
+    plan: DeployPlan,
+    risk: dict[str, RiskReport],
+    keys: list[str],
+    holdings: dict[str, list[TokenBalance]],
+) -> list[Check]:
+    """Collateral on each keyed connector against the margin its controllers tie up. Advisory:
+    balances move, and other bots share them; too little shows up as orders that fail."""
+    needed: dict[str, Decimal] = {}
+    for controller in plan.controllers:
+        connector = controller.config.connector
+        needed[connector] = needed.get(connector, Decimal(0)) + risk[controller.name].money.margin
+    lines = []
+    for connector, margin in sorted(needed.items()):
+        if connector not in keys:
+            continue  # the credentials line already says it
+        tokens = holdings.get(connector)
+        quote = quote_of(plan.controllers[0].config.pair)
+        if not tokens:
+            lines.append(
+                Check(
+                    "balance",
+                    "balance",
+                    Verdict.SKIPPED,
+                    f"the server reports no balance on {connector} for {plan.account}",
+                )
+            )
+            continue
+        available = Decimal(str(sum(t.available_units * t.price for t in tokens)))
+        detail = (
+            f"{money(available, quote)} available on {connector}; the bot ties up about "
+            f"{money(margin, quote)} of margin"
+        )
+        if available >= margin:
+            lines.append(Check("balance", "balance", Verdict.PASS, detail))
+        else:
+            lines.append(
+                Check(
+                    "balance",
+                    "balance",
+                    Verdict.ADVISORY,
+                    detail + ": orders will fail once it runs out",
+                    "deposit more, or lower total_amount_quote",
+                )
+            )
+    return lines
 
 
 # -- static rules, completed with the server's trading rules ---------------------------------

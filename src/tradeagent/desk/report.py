@@ -36,6 +36,7 @@ _PREFLIGHT_ORDER = (
     "candles",
     "drawdown_caps",
     "same_name",
+    "balance",
 )
 
 
