@@ -75,6 +75,7 @@ class Sent:
     params: dict[str, str]
 
 
+READ_POSTS = ("/portfolio/state", "/trading/positions", "/market-data/")
 Handler = Callable[[httpx.Request, httpx.AsyncBaseTransport], Awaitable[httpx.Response]]
 
 
@@ -109,8 +110,12 @@ class RequestLog(httpx.AsyncBaseTransport):
 
     @property
     def writes(self) -> list[Sent]:
-        """Requests that change something on the server."""
-        return [r for r in self.requests if r.method in {"POST", "PUT", "DELETE"}]
+        """Requests that change something on the server (some reads are POSTs with a filter)."""
+        return [
+            r
+            for r in self.requests
+            if r.method in {"POST", "PUT", "DELETE"} and not r.path.startswith(READ_POSTS)
+        ]
 
 
 class ManualPacer:
