@@ -34,7 +34,7 @@ class ConfigDiff:
     name: str
     baseline: Baseline
     baseline_label: str
-    """e.g. "last deployed as btc_bb-20261124-090241 on 2026-11-24 09:02 UTC"."""
+    """e.g. "last deployed btc_bb (2026-11-24 09:02 CET)", in local time."""
     changes: tuple[FieldChange, ...]
 
     @property
@@ -85,7 +85,7 @@ def last_deployed(journal: Journal, name: str) -> tuple[dict[str, Any], str] | N
             if isinstance(controller, dict) and controller.get("name") == name:
                 config = controller.get("config")
                 if isinstance(config, dict):
-                    when = entry.ts.strftime("%Y-%m-%d %H:%M UTC")
+                    when = entry.ts.astimezone().strftime("%Y-%m-%d %H:%M %Z")
                     return config, f"last deployed {name} ({when})"
     return None
 
