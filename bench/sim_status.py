@@ -1,10 +1,12 @@
 """How fast the simulator answers GET /bot-orchestration/status with 100 bots x 5 controllers.
 
-Prints the median and p95 wall time, and the median CPU time of this process (steadier on a
-shared machine), of: the server-side work alone, parsing the reply alone, a request through the
-in-process transport (with JSON parse), and a request over a real socket (with JSON parse; the
-server thread's CPU counts too); each at market speed 1 (a new candle every 30 polls of 2 s) and
-60 (new candles on every poll), plus the reply's size.
+Every controller trades through the backtest engine; the simulator's per-request trade budget
+(SimOptions.trade_budget_s, default 5 ms) caps the engine work inside one request, so with 500
+controllers they take turns. Prints the median and p95 wall time, and the median CPU time of
+this process (steadier on a shared machine), of: the server-side work alone, parsing the reply
+alone, a request through the in-process transport (with JSON parse), and a request over a real
+socket (with JSON parse; the server thread's CPU counts too); each at market speed 1 (a new
+candle every 30 polls of 2 s) and 60 (new candles on every poll), plus the reply's size.
 
     .venv/bin/python bench/sim_status.py
 """
@@ -103,7 +105,10 @@ async def main() -> None:
         transport=embedded.transport, base_url=embedded.base_url, auth=auth, timeout=60
     ) as http:
         setup = time.perf_counter()
+        budget = embedded.sim.options.trade_budget_s
+        embedded.sim.options.trade_budget_s = None  # let every bot trade the first six hours
         await populate(http, clock)
+        embedded.sim.options.trade_budget_s = budget
         print(
             f"setup: {BOTS} bots x {CONTROLLERS} controllers in {time.perf_counter() - setup:.1f} s"
         )

@@ -17,7 +17,9 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def options() -> SimOptions:
-    return SimOptions()
+    # No per-request trading budget: every controller is up to date after each request, so
+    # tests do not depend on how fast this machine is (the budget has its own test).
+    return SimOptions(trade_budget_s=None)
 
 
 @pytest.fixture

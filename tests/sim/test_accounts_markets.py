@@ -176,7 +176,7 @@ async def test_historical_candles_cover_the_window_asked(
         "end_time": end,
     }
     rows = (await client.post("/market-data/historical-candles", json=body)).json()
-    assert len(rows) == 60
+    assert len(rows) == 61  # open times from start to end, both included
     assert rows[0]["timestamp"] == end - 3600
     future = body | {"start_time": end + 7200, "end_time": end + 9000}
     empty = await client.post("/market-data/historical-candles", json=future)
@@ -224,6 +224,11 @@ async def test_portfolio_and_positions_follow_the_bots(
     report = (await status(client, bot))["performance"]["pmm_eth"]["performance"]
     units = (await client.post("/portfolio/state", json={})).json()["master_account"][HL][0]
     assert units["units"] == pytest.approx(10_000 + report["global_pnl_quote"])
+    await client.post(f"/bot-orchestration/stop-and-archive-bot/{bot}")
+    clock.advance(30)
+    kept = (await client.post("/portfolio/state", json={})).json()["master_account"][HL][0]
+    assert kept["units"] == kept["available_units"]  # no position left open
+    assert kept["units"] != 10_000  # what the bot made or lost stays in the account
     filtered = await client.post("/portfolio/state", json={"account_names": ["other"]})
     assert filtered.json() == {}
     too_many = await client.post("/trading/positions", json={"limit": 5000})

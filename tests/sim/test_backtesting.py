@@ -24,13 +24,14 @@ async def test_a_backtest_returns_the_real_result_shape(client: httpx.AsyncClien
     }
     summary = result["results"]
     assert summary["total_executors"] == len(result["executors"]) > 0
-    assert summary["total_long"] + summary["total_short"] == summary["total_executors"]
+    assert summary["total_long"] + summary["total_short"] == summary["total_positions"] > 0
+    assert summary["total_executors_with_position"] == summary["total_positions"]
     assert summary["max_drawdown_usd"] <= 0
     assert summary["net_pnl"] == pytest.approx(summary["net_pnl_quote"] / 300)
-    assert set(summary["close_types"]) <= {"TAKE_PROFIT", "STOP_LOSS", "TIME_LIMIT"}
+    assert set(summary["close_types"]) <= {"TAKE_PROFIT", "STOP_LOSS", "TIME_LIMIT", "EARLY_STOP"}
     executor = result["executors"][0]
     assert executor["side"] in (1, 2)
-    assert executor["config"]["triple_barrier_config"]["open_order_type"] == 1
+    assert executor["config"]["triple_barrier_config"]["open_order_type"] == 2  # LIMIT entries
     assert executor["controller_id"] == "pmm_eth"
     again = (await client.post("/backtesting/run", json=body)).json()
     assert again["results"] == summary

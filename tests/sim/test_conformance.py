@@ -33,6 +33,7 @@ REQUIRED = {
     ("DELETE", "/controllers/configs/{config_name}"),
     ("GET", "/controllers/bots/{bot_name}/configs"),
     ("POST", "/controllers/bots/{bot_name}/{controller_name}/config"),
+    ("POST", "/controllers/{controller_type}/{controller_name}/config/validate"),
     ("POST", "/backtesting/run"),
     ("GET", "/accounts/"),
     ("POST", "/accounts/add-account"),

@@ -144,3 +144,22 @@ async def test_readiness_routes(client: httpx.AsyncClient) -> None:
     assert mqtt["data"]["mqtt_connected"] is True
     assert mqtt["data"]["client_state"] == "connected"
     assert mqtt["data"]["active_bots"] == []
+
+
+async def test_config_validation_and_its_wrong_class_bug(client: httpx.AsyncClient) -> None:
+    url = "/controllers/directional_trading/{}/config/validate"
+    ok = await client.post(url.format("bollinger_v1"), json=BB_CONFIG)
+    assert ok.json() == {"message": "Configuration is valid"}
+    bad = await client.post(url.format("bollinger_v1"), json={**BB_CONFIG, "surprise": 1})
+    assert bad.status_code == 400
+    assert "surprise" in bad.json()["detail"]
+    macd = {**BB_CONFIG, "controller_name": "macd_bb_v1", "macd_fast": 21}
+    wrong_class = await client.post(url.format("macd_bb_v1"), json=macd)
+    assert wrong_class.status_code == 400
+    detail = wrong_class.json()["detail"]
+    assert detail.startswith("4 validation errors for DirectionalTradingControllerConfigBase")
+    assert "macd_fast\n  Extra inputs are not permitted" in detail
+    unknown = await client.post(url.format("rsi_magic"), json=BB_CONFIG)
+    assert unknown.status_code == 404
+    bad_type = await client.post("/controllers/sideways/bollinger_v1/config/validate", json={})
+    assert bad_type.status_code == 422

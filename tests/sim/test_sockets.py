@@ -17,7 +17,7 @@ ORCH = "/bot-orchestration"
 
 @pytest.fixture
 def app(clock: ManualClock) -> SimulatorApp:
-    return create_app(SimOptions(archive_s=20), clock=clock)
+    return create_app(SimOptions(archive_s=20, trade_budget_s=None), clock=clock)
 
 
 @pytest.fixture

@@ -3,19 +3,28 @@ shape and arithmetic, the kill switch and drawdown caps stop what they should.""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import httpx
 import numpy as np
 import pytest
 
+from tradeagent.backtest import SUPPORTED, BacktestError, CloseType, run_backtest
+from tradeagent.backtest.sources.base import CandleRequest
+from tradeagent.backtest.sources.synthetic import SyntheticSource
 from tradeagent.sim import ManualClock, SimOptions, Simulator
-from tradeagent.sim.ledger import BUY, SELL, CloseType, Executor, Ledger
-from tradeagent.sim.market import EPOCH, SyntheticMarket, candle_index, resample
+from tradeagent.sim.market import REFERENCE_TIME, SimMarket
+from tradeagent.sim.performance import BUY, SELL, Books, Report, Trade
+from tradeagent.sim.trader import ControllerTrader
+from tradeagent.sim.trader import _trades as trades_of
+from tradeagent.strategy import parse_config
 
 from .helpers import BB_CONFIG, PMM_CONFIG, config, deploy, running_bot, status
 
 ORCH = "/bot-orchestration"
+SCHEMAS = Path(__file__).parents[1] / "data" / "controller-schemas.json"
 
 
 def performance(bot_status: dict[str, Any], controller: str) -> dict[str, Any]:
@@ -206,51 +215,70 @@ async def test_a_bot_whose_only_config_is_invalid_shows_stopped(
     assert "rsi_magic" in current["error_logs"][0]["msg"]
 
 
-def test_market_candles_are_deterministic_and_random_access() -> None:
-    first = SyntheticMarket(seed=3)
-    second = SyntheticMarket(seed=3)
-    other = SyntheticMarket(seed=4)
-    day = 800 * 1440
-    window = first.candles("BTC-USD", day - 30, day + 30)
-    piece = second.candles("BTC-USD", day + 10, day + 20)
-    assert np.array_equal(window.close[40:50], piece.close)
-    assert not np.array_equal(window.close, other.candles("BTC-USD", day - 30, day + 30).close)
-    assert np.array_equal(window.open[1:], window.close[:-1])  # continuous across midnight
+def test_the_market_is_the_backtest_synthetic_market_at_plausible_levels() -> None:
+    first, second, other = SimMarket(seed=3), SimMarket(seed=3), SimMarket(seed=4)
+    start = REFERENCE_TIME - 600
+    window = first.candles("BTC-USD", start - 1800, start + 1800)
+    piece = second.candles("BTC-USD", start, start + 300)
+    assert np.array_equal(window.close[30:36], piece.close)
+    assert not np.array_equal(
+        window.close, other.candles("BTC-USD", start - 1800, start + 1800).close
+    )
     assert np.all(window.high >= np.maximum(window.open, window.close))
     assert np.all(window.low <= np.minimum(window.open, window.close))
-    assert np.array_equal(
-        first.candles("BTC-USDT", day, day + 5).close, first.candles("BTC-USD", day, day + 5).close
+    raw = SyntheticSource(3).candles(
+        CandleRequest("synthetic", "BTC-USD", "1m", start - 1800, start + 1800)
     )
+    returns = np.diff(np.log(window.close))
+    assert np.allclose(returns, np.diff(np.log(raw.close)))  # same walk, only rescaled
+    assert first.price("BTC-USD", REFERENCE_TIME) == pytest.approx(97_000)
+    midnight = first.candles("ETH-USD", REFERENCE_TIME - 120, REFERENCE_TIME + 60)
+    assert np.allclose(midnight.open[1:], midnight.close[:-1])  # continuous across days
 
 
-def test_market_time_windows_and_resampling() -> None:
-    market = SyntheticMarket()
-    start = EPOCH + 1000 * 60
-    candles = market.candles_between("ETH-USD", start + 30, start + 10 * 60 + 30)
-    assert candles.timestamp[0] == start + 60  # only whole candles that closed in time
-    assert candles.timestamp[-1] == start + 9 * 60
-    first = candle_index(start)
-    five = resample(market.candles("ETH-USD", first, first + 10), 5)
-    assert len(five) == 2
-    assert five.timestamp[0] % 300 == EPOCH % 300
+@pytest.mark.parametrize("base", [BB_CONFIG, config(PMM_CONFIG, time_limit=1200)])
+def test_live_trading_matches_one_backtest_of_the_same_period(base: dict[str, Any]) -> None:
+    """Re-running the engine on a sliding window, minute by minute, finds exactly the
+    executors one backtest over the whole period finds."""
+    model = parse_config(base)
+    market = SimMarket()
+    start = REFERENCE_TIME
+    trader = ControllerTrader(base["id"], model, 0)
+    trader.resume(start)
+    for minute in range(1, 150):
+        trader.run(market, start + minute * 60 + 5)
+    last = trader.last_run
+    whole = run_backtest(
+        model, market.candles(base["trading_pair"], start - trader._warmup, last), mode="realistic"
+    )
+    expected = {t.key: t for t in trades_of(base["id"], whole.ledger) if start <= t.open_ts < last}
+    live = {t.key: t for t in trader.trades()}
+    assert expected
+    assert set(live) == set(expected)
+    for key, trade in expected.items():
+        if trade.close_ts < last:
+            assert live[key] == trade
 
 
-def test_ledger_folds_closed_executors_into_totals() -> None:
-    ledger = Ledger("hyperliquid_perpetual", "BTC-USD")
-    winner = Executor("a", BUY, 0, 100.0, 2.0, 0.001)
-    loser = Executor("b", SELL, 0, 100.0, 1.0, 0.001)
-    ledger.open(winner)
-    ledger.open(loser)
-    winner.close(110.0, 60, CloseType.TAKE_PROFIT)
-    ledger.settle(winner)
-    report = ledger.report(mark=105.0)
-    assert report["realized_pnl_quote"] == pytest.approx(20 - (200 + 220) * 0.001)
-    assert report["unrealized_pnl_quote"] == pytest.approx(-5 - 100 * 0.001 - 105 * 0.001)
-    assert report["volume_traded"] == pytest.approx(420 + 100)
-    assert report["close_type_counts"] == {"CloseType.TAKE_PROFIT": 1}
-    assert report["positions_summary"][0]["side"] == "TradeType.SELL"
-    restored = Ledger.from_state(ledger.to_state())
-    assert restored.report(105.0) == report
+def test_reports_fold_finished_executors_and_mark_open_ones() -> None:
+    fee = 0.001
+    report = Report("hyperliquid_perpetual", "BTC-USD", fee)
+    books = Books()
+    won = Trade("a", BUY, 0, 0, 100.0, 2.0, 60, CloseType.TAKE_PROFIT, 110.0, 19.58, 420.0, 0.42)
+    books.add([won])
+    short = Trade("b", SELL, 0, 0, 100.0, 1.0, 0, 0, 0.0, 0.0, 0.0, 0.0)
+    unfilled = Trade("c", BUY, 0, None, None, 1.0, 0, 0, 0.0, 0.0, 0.0, 0.0)
+    parsed = json.loads(report.json(books, [], [short, unfilled], mark=105.0))
+    assert parsed["realized_pnl_quote"] == pytest.approx(19.58)
+    assert parsed["unrealized_pnl_quote"] == pytest.approx(-5 - fee * (100 + 105))
+    assert parsed["volume_traded"] == pytest.approx(420 + 100)
+    assert parsed["close_type_counts"] == {"CloseType.TAKE_PROFIT": 1}
+    assert [p["side"] for p in parsed["positions_summary"]] == ["TradeType.SELL"]
+    assert parsed["global_pnl_pct"] == pytest.approx(parsed["global_pnl_quote"] / 520 * 100)
+    stopped = short.cashed_out(105.0, 120, fee)
+    assert stopped.close_type == CloseType.EARLY_STOP
+    assert stopped.net_pnl_quote == pytest.approx(-5 - fee * 205)
+    assert Books.from_state(books.to_state()).recent[0] == won
 
 
 @pytest.mark.parametrize("options", [SimOptions(speed=60)])
@@ -263,3 +291,99 @@ async def test_speed_makes_market_time_run_faster(
     sim.set_speed(1)
     clock.advance(10)
     assert sim.market_clock.now() - start == pytest.approx(610)
+
+
+@pytest.mark.parametrize("options", [SimOptions(trade_budget_s=0.0)])
+async def test_the_trade_budget_runs_the_most_out_of_date_controller_first(
+    client: httpx.AsyncClient, clock: ManualClock, sim: Simulator
+) -> None:
+    bot = await running_bot(client, clock, BB_CONFIG, PMM_CONFIG)
+    controllers = sim.bots[bot].controllers
+    clock.advance(3600)
+    await status(client, bot)  # one request: exactly one controller trades
+    runs = {name: c.trader.last_run for name, c in controllers.items() if c.trader}
+    assert sorted(runs.values())[0] < sorted(runs.values())[1]
+    behind = min(runs, key=lambda name: runs[name])
+    await status(client, bot)
+    assert controllers[behind].trader is not None
+    assert controllers[behind].trader.last_run == max(runs.values())  # it caught up next
+
+
+async def test_a_controller_the_engine_cannot_run_reports_zeros_and_says_why(
+    client: httpx.AsyncClient, clock: ManualClock
+) -> None:
+    grid = {
+        "id": "grid_btc",
+        "controller_name": "grid_strike",
+        "controller_type": "generic",
+        "connector_name": "hyperliquid_perpetual",
+        "trading_pair": "BTC-USD",
+        "total_amount_quote": 300,
+        "start_price": 90_000,
+        "end_price": 100_000,
+        "limit_price": 88_000,
+    }
+    bot = await running_bot(client, clock, grid)
+    clock.advance(6 * 3600)
+    current = await status(client, bot)
+    report = performance(current, "grid_btc")
+    assert report["volume_traded"] == 0
+    assert report["close_type_counts"] == {}
+    warning = next(g for g in current["general_logs"] if g["level_name"] == "WARNING")
+    assert "grid_btc runs without trading in the simulator" in warning["msg"]
+
+
+async def test_an_invalid_config_update_is_refused_by_the_bot(
+    client: httpx.AsyncClient, clock: ManualClock
+) -> None:
+    bot = await running_bot(client, clock, BB_CONFIG)
+    reply = await client.post(f"/controllers/bots/{bot}/bb_btc/config", json={"stop_loss": "x"})
+    assert reply.status_code == 200  # the file is written; the bot complains when it reloads
+    current = await status(client, bot)
+    assert "stop_loss" in current["error_logs"][-1]["msg"]
+    clock.advance(6 * 3600)
+    assert performance(await status(client, bot), "bb_btc")["volume_traded"] > 0
+
+
+async def test_every_stock_controller_example_runs_in_a_bot(
+    client: httpx.AsyncClient, clock: ManualClock
+) -> None:
+    schemas = json.loads(SCHEMAS.read_text())["controllers"]
+    names = list(schemas)
+    configs = [schemas[name]["example_config"] for name in names]
+    bot = await running_bot(client, clock, *configs)
+    started = await status(client, bot)
+    idle = {
+        log["msg"].split()[1]
+        for log in started["general_logs"]
+        if log["level_name"] == "WARNING" and "runs without trading" in log["msg"]
+    }
+    by_id = {c["id"]: c["controller_name"] for c in configs}
+    assert {by_id[i] for i in idle} == set(names) - set(SUPPORTED)
+    clock.advance(2 * 86_400)
+    current = await status(client, bot)
+    assert current["status"] == "running"
+    assert current["error_logs"] == []
+    assert set(current["performance"]) == set(by_id)
+    traded = {by_id[i] for i in by_id if performance(current, i)["volume_traded"] > 0}
+    assert traded == set(SUPPORTED)
+
+
+async def test_an_engine_failure_stops_only_that_controller(
+    client: httpx.AsyncClient, clock: ManualClock, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = await running_bot(client, clock, BB_CONFIG, PMM_CONFIG)
+    trader = sim.bots[bot].controllers["bb_btc"].trader
+    assert trader is not None
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise BacktestError("candles went missing")
+
+    monkeypatch.setattr(trader, "run", broken)
+    clock.advance(3 * 3600)
+    current = await status(client, bot)
+    assert current["status"] == "running"
+    assert current["error_logs"][-1]["msg"] == (
+        "Controller bb_btc stopped on an error: candles went missing"
+    )
+    assert performance(current, "pmm_eth")["volume_traded"] > 0

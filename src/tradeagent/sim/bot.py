@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterator
 from typing import Any
 
-from tradeagent.sim.engine import ControllerEngine, create_engine, restore_engine
-from tradeagent.sim.ledger import BUY, SELL, CloseType, Executor
-from tradeagent.sim.market import SyntheticMarket, candle_index
-from tradeagent.sim.validation import config_problem
+from tradeagent.backtest import BacktestError, CloseType
+from tradeagent.sim.controller import SimController
+from tradeagent.sim.market import SimMarket
+from tradeagent.sim.performance import BUY, Trade, dumps
 
 HEARTBEAT_WINDOW = 30.0  # the API calls a bot "recently active" for 30 s after a message
 REPORT_DELAY = 1.0  # a bot publishes its performance every second
 MAX_LOGS = 100  # the API keeps the last 100 general and 100 error logs per bot
 ERROR_LOG_INTERVAL = 5.0
-WARMUP = 200
 STRATEGY_LOGGER = "hummingbot.strategy.strategy_v2_base"
 APP_LOGGER = "hummingbot.client.hummingbot_application"
 
@@ -56,104 +55,6 @@ class LogBuffer:
         return len(self.entries)
 
 
-class SimController:
-    """One controller inside a bot: its config copy, its engine and its kill-switch state."""
-
-    def __init__(self, config_name: str, config: dict[str, Any]) -> None:
-        self.config_name = config_name
-        self.config = config
-        self.problem = config_problem(config)
-        self.engine: ControllerEngine | None = None
-        self.stopped = False
-        self.next_index = 0
-        self.mark = 0.0
-        self.peak_pnl = 0.0
-        self._report_json: bytes | None = None
-
-    @property
-    def controller_id(self) -> str:
-        return str(self.config.get("id") or self.config_name)
-
-    @property
-    def trading_pair(self) -> str:
-        return str(self.config.get("trading_pair") or "UNKNOWN-USD")
-
-    def report_json(self) -> bytes:
-        """The serialized performance report, rebuilt only after the ledger or price moved."""
-        if self._report_json is None:
-            assert self.engine is not None
-            self._report_json = self.engine.ledger.report_json(self.mark)
-        return self._report_json
-
-    def pnl(self) -> float:
-        return self.engine.ledger.global_pnl(self.mark) if self.engine else 0.0
-
-    def start(self, market: SyntheticMarket, market_now: float) -> None:
-        """Load the engine (first start) and resume trading from the current candle."""
-        index = candle_index(market_now)
-        if self.engine is None and self.problem is None:
-            history = market.candles(self.trading_pair, index - WARMUP, index)
-            self.engine = create_engine(self.controller_id, self.config, history)
-        self.next_index = index
-        last = market.candles(self.trading_pair, index - 1, index)
-        if len(last):
-            self.mark = float(last.close[-1])
-        self._report_json = None
-
-    def advance(self, market: SyntheticMarket, market_now: float) -> list[str] | None:
-        """Trade the candles closed since the last call; None when there were none."""
-        stop = candle_index(market_now)
-        if self.engine is None or self.stopped or stop <= self.next_index:
-            return None
-        candles = market.candles(self.trading_pair, self.next_index, stop)
-        self.next_index = stop
-        if not len(candles):
-            return None
-        lines = self.engine.on_candles(candles)
-        self.mark = float(candles.close[-1])
-        if lines or self.engine.ledger.active:  # otherwise the report cannot have changed
-            self._report_json = None
-        return lines
-
-    def cash_out(self, timestamp: float) -> int:
-        """Stop the controller and close its executors at the current price."""
-        self.stopped = True
-        self._report_json = None
-        if self.engine is None:
-            return 0
-        return self.engine.ledger.close_all(self.mark, timestamp, CloseType.EARLY_STOP)
-
-    def update(self, partial: dict[str, Any]) -> None:
-        self.config.update(partial)
-        if self.engine is not None:
-            self.engine.apply_config(self.config)
-        self._report_json = None
-
-    def to_state(self) -> dict[str, Any]:
-        return {
-            "config_name": self.config_name,
-            "config": self.config,
-            "engine": self.engine.to_state() if self.engine else None,
-            "stopped": self.stopped,
-            "next_index": self.next_index,
-            "mark": self.mark,
-            "peak_pnl": self.peak_pnl,
-        }
-
-    @classmethod
-    def from_state(cls, state: dict[str, Any]) -> SimController:
-        controller = cls(state["config_name"], state["config"])
-        if state["engine"] is not None:
-            controller.engine = restore_engine(
-                controller.controller_id, controller.config, state["engine"]
-            )
-        controller.stopped = state["stopped"]
-        controller.next_index = state["next_index"]
-        controller.mark = state["mark"]
-        controller.peak_pnl = state["peak_pnl"]
-        return controller
-
-
 class SimBot:
     """What the API knows of one bot container, and the strategy running inside it."""
 
@@ -186,6 +87,9 @@ class SimBot:
         self.archive_done_at: float | None = None
         self.general_logs = LogBuffer()
         self.error_logs = LogBuffer()
+        # (identities of the reports, their serialized map, the reports kept alive so their
+        # identities cannot be reused)
+        self._performance: tuple[tuple[int, ...], bytes, list[bytes]] | None = None
 
     # --- what the API sees -------------------------------------------------------------
     def is_listed(self, wall_now: float) -> bool:
@@ -197,24 +101,23 @@ class SimBot:
     def recently_active(self, wall_now: float) -> bool:
         return self.last_message is not None and wall_now - self.last_message <= HEARTBEAT_WINDOW
 
-    def _loaded(self) -> list[SimController]:
-        return [c for c in self.controllers.values() if c.engine is not None]
-
     def performance_json(self) -> bytes:
         """The controllers' reports as the API holds them, serialized."""
-        loaded = self._loaded()
+        loaded = [c for c in self.controllers.values() if c.loaded]
         if self.reports == "none" or not loaded:
             return b"{}"
-        entries = []
-        for controller in loaded:
-            report = b"{}" if self.reports == "empty" else controller.report_json()
-            entries.append(
-                dumps(controller.controller_id)
+        reports = [b"{}" if self.reports == "empty" else c.report_json() for c in loaded]
+        key = tuple(map(id, reports))  # each report's bytes are rebuilt only when it changes
+        if self._performance is None or self._performance[0] != key:
+            entries = [
+                dumps(c.controller_id)
                 + b':{"status":"running","performance":'
                 + report
                 + b',"custom_info":{}}'
-            )
-        return b"{" + b",".join(entries) + b"}"
+                for c, report in zip(loaded, reports, strict=True)
+            ]
+            self._performance = (key, b"{" + b",".join(entries) + b"}", reports)
+        return self._performance[1]
 
     def status_json(self, wall_now: float, with_source: bool = False) -> bytes:
         """The bot's entry in ``/bot-orchestration/status``, built from cached pieces."""
@@ -246,13 +149,14 @@ class SimBot:
     def tick(
         self,
         wall_now: float,
-        market: SyntheticMarket,
+        market: SimMarket,
         market_now: float,
         faults: frozenset[str],
     ) -> None:
+        """Lifecycle timers, heartbeats, and open positions marked to the market."""
         if self.container == "running" and VANISH in faults:
             self.container = "vanished"
-        if self.container != "running" or SILENT in faults:
+        if not self.alive(faults):
             return  # a dead container or a hung process publishes nothing
         if self.strategy == "booting" and wall_now >= self.starts_at:
             self._start_strategy(wall_now, market, market_now)
@@ -260,7 +164,9 @@ class SimBot:
             self.reports_resume_at = None
             self.reports = "live" if self.strategy == "running" else "empty"
         if self.strategy == "running":
-            self._trade(wall_now, market, market_now)
+            for controller in self.controllers.values():
+                controller.mark(market, market_now)
+            self._check_drawdowns(wall_now, market_now)
         if LOG_ERRORS in faults and wall_now - self.last_error_log >= ERROR_LOG_INTERVAL:
             self.last_error_log = wall_now
             self.log_error(
@@ -271,7 +177,64 @@ class SimBot:
         if self.strategy != "booting" or self.last_message is not None:
             self.last_message = wall_now
 
-    def _start_strategy(self, wall_now: float, market: SyntheticMarket, market_now: float) -> None:
+    def alive(self, faults: frozenset[str]) -> bool:
+        return self.container == "running" and SILENT not in faults
+
+    def stale(self, market_now: float) -> list[SimController]:
+        """Controllers with closed candles they have not traded yet."""
+        if self.strategy != "running":
+            return []
+        return [c for c in self.controllers.values() if c.stale(market_now)]
+
+    def trade(
+        self, controller: SimController, wall_now: float, market: SimMarket, market_now: float
+    ) -> None:
+        """Run one controller through the engine up to now and publish what happened."""
+        quote = controller.trading_pair.partition("-")[2]
+        try:
+            finished = controller.run(market, market_now)
+        except BacktestError as exc:
+            controller.stopped = True  # a real controller that raises stops the same way
+            self.log_error(
+                wall_now,
+                f"Controller {controller.controller_id} stopped on an error: {exc}",
+            )
+            return
+        for trade in finished:
+            side = "BUY" if trade.side == BUY else "SELL"
+            self.log(
+                wall_now,
+                f"Controller {controller.controller_id}: {side} executor closed by "
+                f"{CloseType(trade.close_type).name} at {trade.close_price:.6g}, "
+                f"net PnL {trade.net_pnl_quote:+.4f} {quote}",
+            )
+        self._check_drawdowns(wall_now, market_now)
+
+    def _check_drawdowns(self, wall_now: float, market_now: float) -> None:
+        if self.max_controller_drawdown is None and self.max_global_drawdown is None:
+            return
+        limit = self.max_controller_drawdown
+        for controller in self.controllers.values():
+            if controller.stopped or controller.trader is None:
+                continue
+            pnl = controller.pnl()
+            controller.peak_pnl = max(controller.peak_pnl, pnl)
+            if limit is not None and controller.peak_pnl - pnl > float(limit):
+                controller.cash_out(market_now)
+                self.log(
+                    wall_now,
+                    f"Controller {controller.controller_id} reached max drawdown. "
+                    "Stopping the controller.",
+                )
+        total = sum(c.pnl() for c in self.controllers.values())
+        self.peak_pnl = max(self.peak_pnl, total)
+        limit = self.max_global_drawdown
+        if limit is not None and self.peak_pnl - total > float(limit):
+            self.log(wall_now, "Global drawdown reached. Stopping the strategy.")
+            self._stop_strategy(wall_now, market_now)
+            self.reports_resume_at = wall_now + REPORT_DELAY
+
+    def _start_strategy(self, wall_now: float, market: SimMarket, market_now: float) -> None:
         self.strategy = "running"
         self.reports = "live"
         self.last_message = wall_now
@@ -284,38 +247,15 @@ class SimBot:
                     f"{controller.problem}. The controller was not started.",
                 )
                 continue
-            controller.start(market, market_now)
-            controller.stopped = controller.config.get("manual_kill_switch") is True
-        self.peak_pnl = sum(c.pnl() for c in self.controllers.values())
-
-    def _trade(self, wall_now: float, market: SyntheticMarket, market_now: float) -> None:
-        moved = False
-        for controller in self.controllers.values():
-            lines = controller.advance(market, market_now)
-            if lines is None:
-                continue
-            moved = True
-            for line in lines:
-                self.log(wall_now, line)
-            pnl = controller.pnl()
-            controller.peak_pnl = max(controller.peak_pnl, pnl)
-            limit = self.max_controller_drawdown
-            if limit is not None and controller.peak_pnl - pnl > float(limit):
-                controller.cash_out(market_now)
+            cannot = controller.start(market, market_now)
+            if cannot is not None:
                 self.log(
                     wall_now,
-                    f"Controller {controller.controller_id} reached max drawdown. "
-                    "Stopping the controller.",
+                    f"Controller {controller.controller_id} runs without trading in the "
+                    f"simulator: {cannot}",
+                    level="WARNING",
                 )
-        if not moved:
-            return
-        total = sum(c.pnl() for c in self.controllers.values())
-        self.peak_pnl = max(self.peak_pnl, total)
-        limit = self.max_global_drawdown
-        if limit is not None and self.peak_pnl - total > float(limit):
-            self.log(wall_now, "Global drawdown reached. Stopping the strategy.")
-            self._stop_strategy(wall_now, market_now)
-            self.reports_resume_at = wall_now + REPORT_DELAY
+        self.peak_pnl = sum(c.pnl() for c in self.controllers.values())
 
     # --- commands ----------------------------------------------------------------------
     def stop(self, wall_now: float, market_now: float, faults: frozenset[str]) -> None:
@@ -342,45 +282,50 @@ class SimBot:
 
     def update_controller(
         self,
-        config_name: str,
+        controller: SimController,
         partial: dict[str, Any],
         wall_now: float,
-        market: SyntheticMarket,
+        market: SimMarket,
         market_now: float,
-    ) -> bool:
-        controller = self.controllers.get(config_name)
-        if controller is None:
-            return False
-        controller.update(partial)
-        if self.strategy == "running" and controller.engine is not None:
-            kill = controller.config.get("manual_kill_switch") is True
-            if kill and not controller.stopped:
-                closed = controller.cash_out(market_now)
-                self.log(
-                    wall_now,
-                    f"Manual cash out for controller {controller.controller_id} "
-                    f"({closed} executors stopped).",
-                )
-            elif not kill and controller.stopped:
-                controller.stopped = False
-                controller.start(market, market_now)
-                self.log(wall_now, f"Restarting controller {controller.controller_id}.")
-        return True
+    ) -> None:
+        """The bot reloads an edited config file: hot fields apply, the kill switch acts."""
+        problem = controller.update(partial)
+        if problem is not None:
+            self.log_error(
+                wall_now,
+                f"Error updating controller config {controller.config_name}.yml: {problem}. "
+                "The previous settings stay in force.",
+            )
+            return
+        if self.strategy != "running" or controller.trader is None:
+            return
+        if controller.kill_switch and not controller.stopped:
+            stopped = controller.cash_out(market_now)
+            self.log(
+                wall_now,
+                f"Manual cash out for controller {controller.controller_id} "
+                f"({stopped} executors stopped).",
+            )
+        elif not controller.kill_switch and controller.stopped:
+            controller.start(market, market_now)
+            self.log(wall_now, f"Restarting controller {controller.controller_id}.")
 
     def _stop_strategy(self, wall_now: float, market_now: float) -> None:
         if self.strategy == "running":
-            closed = sum(c.cash_out(market_now) for c in self.controllers.values())
+            stopped = sum(c.cash_out(market_now) for c in self.controllers.values())
             self.log(
                 wall_now,
-                f"Stopping the strategy; {closed} active executors closed.",
+                f"Stopping the strategy; {stopped} active executors stopped.",
                 APP_LOGGER,
             )
         self.strategy = "stopped"
 
     # --- logs and reports --------------------------------------------------------------
-    def log(self, wall_now: float, message: str, logger: str = STRATEGY_LOGGER) -> None:
+    def log(
+        self, wall_now: float, message: str, logger: str = STRATEGY_LOGGER, level: str = "INFO"
+    ) -> None:
         self.general_logs.append(
-            {"level_name": "INFO", "msg": message, "timestamp": wall_now, "logger_name": logger}
+            {"level_name": level, "msg": message, "timestamp": wall_now, "logger_name": logger}
         )
 
     def log_error(self, wall_now: float, message: str) -> None:
@@ -392,35 +337,41 @@ class SimBot:
         }
         self.error_logs.append(entry)
 
-    def executors(self) -> Iterable[tuple[SimController, Executor]]:
+    def executors(self) -> Iterator[tuple[SimController, Trade]]:
+        """Every executor the bot still remembers, finished or active, per controller."""
         for controller in self.controllers.values():
-            if controller.engine is None:
-                continue
-            ledger = controller.engine.ledger
-            for executor in [*ledger.recent, *ledger.active]:
-                yield controller, executor
+            for trade in controller.trades():
+                yield controller, trade
+
+    def active_positions(self) -> Iterator[tuple[SimController, Trade]]:
+        for controller in self.controllers.values():
+            if controller.trader is not None:
+                for trade in controller.trader.active:
+                    if trade.filled:
+                        yield controller, trade
 
     def trades(self, since: float) -> list[dict[str, Any]]:
         """Fills of recent executors, oldest first, as the bot's ``history`` reply lists them."""
         fills = []
-        for controller, executor in self.executors():
-            connector = str(controller.config.get("connector_name") or "")
-            legs = [(executor.open_ts, executor.entry_price, executor.side)]
-            if executor.close_price is not None and executor.close_ts is not None:
-                exit_side = SELL if executor.side == BUY else BUY
-                legs.append((executor.close_ts, executor.close_price, exit_side))
+        for controller, trade in self.executors():
+            if trade.fill_price is None or trade.fill_ts is None:
+                continue
+            legs = [(trade.fill_ts, trade.fill_price, trade.side)]
+            active = controller.trader is not None and trade in controller.trader.active
+            if not active:
+                legs.append((trade.close_ts, trade.close_price, -trade.side))
             for number, (timestamp, price, side) in enumerate(legs):
                 if timestamp < since:
                     continue
                 fills.append(
                     {
-                        "trade_id": f"{executor.id}-{number}",
-                        "market": connector,
+                        "trade_id": f"{trade.key}-{number}",
+                        "market": controller.connector_name,
                         "trading_pair": controller.trading_pair,
                         "trade_type": "BUY" if side == BUY else "SELL",
                         "price": price,
-                        "amount": executor.amount,
-                        "trade_fee_in_quote": executor.amount * price * executor.fee_rate,
+                        "amount": trade.amount,
+                        "trade_fee_in_quote": trade.amount * price * controller.fee,
                         "timestamp": timestamp,
                         "controller_id": controller.controller_id,
                     }
@@ -464,7 +415,3 @@ class SimBot:
         for entry in state["error_logs"]:
             bot.error_logs.append(entry)
         return bot
-
-
-def dumps(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":")).encode()

@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tradeagent.sim import catalog
-from tradeagent.sim.bot import DOCKER_REFUSE, SILENT, SimBot, SimController, dumps
+from tradeagent.sim.bot import DOCKER_REFUSE, SILENT, SimBot
 from tradeagent.sim.chaos import Chaos
 from tradeagent.sim.clock import Clock, MarketClock, SystemClock
-from tradeagent.sim.market import SyntheticMarket
+from tradeagent.sim.controller import SimController
+from tradeagent.sim.market import SimMarket
+from tradeagent.sim.performance import dumps
 from tradeagent.sim.persist import load_state, save_state
+from tradeagent.sim.runs import BotRuns, NoSuchRun
 
 MASTER_ACCOUNT = "master_account"
 BROKER = {"broker_host": "localhost", "broker_port": 1883, "broker_username": "admin"}
@@ -52,6 +56,10 @@ class SimOptions:
     archive_s: float = 20.0  # stop-and-archive: 15 s grace, docker stop, move, rm
     config_password: str = "admin"
     starting_balance: float = 10_000.0
+    # Engine work allowed per request, so a status poll stays fast however many controllers
+    # trade: the most out-of-date controllers run first, the rest catch up on later requests
+    # (their open positions are still marked to the market meanwhile). None: no limit.
+    trade_budget_s: float | None = 0.005
 
 
 class Simulator:
@@ -67,13 +75,13 @@ class Simulator:
         self.options = options or SimOptions()
         self.wall: Clock = clock or SystemClock()
         self.chaos = chaos or Chaos()
-        self.market = SyntheticMarket(self.options.seed)
+        self.market = SimMarket(self.options.seed)
         self.accounts: dict[str, dict[str, dict[str, Any]]] = {MASTER_ACCOUNT: {}}
         self.configs: dict[str, dict[str, Any]] = {}
         self.bots: dict[str, SimBot] = {}
-        self.runs: list[dict[str, Any]] = []
+        self.runs = BotRuns()
         self.archived: dict[str, dict[str, Any]] = {}
-        self.next_run_id = 1
+        self.settled_pnl: dict[str, dict[str, float]] = {}  # account -> connector -> PnL
         saved = load_state(self.options.state_file) if self.options.state_file else None
         market_start = saved["market_time"] if saved else None
         self.market_clock = MarketClock(self.wall, self.options.speed, market_start)
@@ -82,15 +90,29 @@ class Simulator:
 
     # --- time --------------------------------------------------------------------------
     def tick(self) -> None:
-        """Bring every bot and lifecycle timer up to now."""
+        """Bring lifecycle timers and open positions up to now, then trade the controllers
+        that are behind the market, most out-of-date first, within the trade budget."""
         wall = self.wall.now()
         market_now = self.market_clock.now()
+        behind: list[tuple[int, SimBot, SimController]] = []
         for bot in list(self.bots.values()):
             if bot.container == "archiving":
                 if bot.archive_done_at is not None and wall >= bot.archive_done_at:
                     self._finish_archive(bot, wall)
                 continue
-            bot.tick(wall, self.market, market_now, self.chaos.faults_for(bot.name))
+            faults = self.chaos.faults_for(bot.name)
+            bot.tick(wall, self.market, market_now, faults)
+            if bot.alive(faults):
+                for controller in bot.stale(market_now):
+                    assert controller.trader is not None
+                    behind.append((controller.trader.last_run, bot, controller))
+        behind.sort(key=lambda item: item[0])
+        budget = self.options.trade_budget_s
+        deadline = time.perf_counter() + budget if budget is not None else None
+        for _, bot, controller in behind:
+            bot.trade(controller, wall, self.market, market_now)
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
 
     def set_speed(self, speed: float) -> None:
         self.market_clock.set_speed(speed)
@@ -175,26 +197,7 @@ class Simulator:
                 controllers.append(SimController(config_name, json.loads(json.dumps(saved))))
         bot = SimBot(name, body, controllers, wall, self.options.boot_s)
         self.bots[name] = bot
-        self.runs.append(
-            {
-                "id": self.next_run_id,
-                "bot_name": name,
-                "instance_name": name,
-                "deployed_at": _iso(wall),
-                "stopped_at": None,
-                "strategy_type": "controller",
-                "strategy_name": "v2_with_controllers",
-                "config_name": f"{name}.yml",
-                "account_name": profile,
-                "image_version": body["image"],
-                "deployment_status": "DEPLOYED",
-                "run_status": "CREATED",
-                "deployment_config": body,
-                "final_status": None,
-                "error_message": None,
-            }
-        )
-        self.next_run_id += 1
+        self.runs.deployed(name, profile, body, wall)
         self.save()
         return {
             "success": True,
@@ -211,7 +214,7 @@ class Simulator:
         wall = self.wall.now()
         final_status = bot.status(wall)
         bot.stop(wall, self.market_clock.now(), self.chaos.faults_for(name))
-        self._mark_run_stopped(name, final_status, wall)
+        self.runs.stopped(name, final_status, wall)
         self.save()
         return {"success": True}
 
@@ -241,7 +244,7 @@ class Simulator:
         bot = self.bots[name]
         wall = self.wall.now()
         final_status = bot.status(wall)
-        self._mark_run_stopped(name, final_status, wall)
+        self.runs.stopped(name, final_status, wall)
         if SILENT in self.chaos.faults_for(name):
             # A hung bot ignores the stop command; docker stop kills it with positions open.
             bot.container = "archiving"
@@ -270,17 +273,12 @@ class Simulator:
             "deployment": bot.deployment,
             "controllers": [c.to_state() for c in bot.controllers.values()],
         }
-        for run in self._runs_of(bot.name):
-            run["deployment_status"] = "ARCHIVED"
+        settled = self.settled_pnl.setdefault(bot.account, {})
+        for controller in bot.controllers.values():  # what it made stays in the account
+            connector = controller.connector_name
+            settled[connector] = settled.get(connector, 0.0) + controller.pnl()
+        self.runs.archived(bot.name)
         self.save()
-
-    def _mark_run_stopped(self, name: str, final_status: dict[str, Any], wall: float) -> None:
-        runs = self._runs_of(name)
-        if runs:
-            runs[-1].update(run_status="STOPPED", stopped_at=_iso(wall), final_status=final_status)
-
-    def _runs_of(self, name: str) -> list[dict[str, Any]]:
-        return [run for run in self.runs if run["bot_name"] == name]
 
     async def history(self, name: str, days: int, wait_s: float) -> dict[str, Any]:
         bot = self.find_listed(name)
@@ -297,31 +295,15 @@ class Simulator:
         return {"success": True, "data": {"status": 200, "msg": "", "trades": bot.trades(since)}}
 
     # --- bot runs ----------------------------------------------------------------------
-    def bot_runs(self, filters: dict[str, str | None], limit: int, offset: int) -> dict[str, Any]:
-        rows = [
-            run
-            for run in reversed(self.runs)
-            if all(value is None or run[key] == value for key, value in filters.items())
-        ]
-        page = rows[offset : offset + limit] if limit >= 0 else rows[offset:]
-        # The real server reports the page length as "total".
-        return {
-            "status": "success",
-            "data": page,
-            "total": len(page),
-            "limit": limit,
-            "offset": offset,
-        }
-
     def bot_run(self, run_id: int) -> dict[str, Any]:
-        for run in self.runs:
-            if run["id"] == run_id:
-                return run
-        raise ApiError(404, f"Bot run {run_id} not found")
+        try:
+            return self.runs.get(run_id)
+        except NoSuchRun:
+            raise ApiError(404, f"Bot run {run_id} not found") from None
 
     def delete_bot_run(self, run_id: int) -> dict[str, Any]:
-        run = self.bot_run(run_id)
-        self.runs.remove(run)
+        self.bot_run(run_id)
+        run = self.runs.delete(run_id)
         folder = self.archived.pop(run["bot_name"], None)
         self.save()
         return {
@@ -329,25 +311,6 @@ class Simulator:
             "message": f"Bot run {run_id} deleted successfully",
             "bot_name": run["bot_name"],
             "archived_folder_deleted": folder is not None,
-        }
-
-    def bot_run_stats(self) -> dict[str, Any]:
-        types: dict[str, int] = {}
-        statuses: dict[str, int] = {}
-        for run in self.runs:
-            types[run["strategy_type"]] = types.get(run["strategy_type"], 0) + 1
-            statuses[run["run_status"]] = statuses.get(run["run_status"], 0) + 1
-        active = sum(
-            1
-            for run in self.runs
-            if run["run_status"] in {"CREATED", "RUNNING"}
-            and run["deployment_status"] == "DEPLOYED"
-        )
-        return {
-            "total_runs": len(self.runs),
-            "active_runs": active,
-            "strategy_type_counts": types,
-            "status_counts": statuses,
         }
 
     # --- controller configs ------------------------------------------------------------
@@ -359,15 +322,16 @@ class Simulator:
         bot = self._bot_with_files(name)
         wall, market_now = self.wall.now(), self.market_clock.now()
         faults = self.chaos.faults_for(name)
-        if config_name not in bot.controllers:
+        controller = bot.controllers.get(config_name)
+        if controller is None:
             raise ApiError(
                 404, f"Controller configuration '{config_name}' not found for bot '{name}'"
             )
         if SILENT in faults or bot.container != "running":
             # The file changes; a hung or dead bot never reloads it.
-            bot.controllers[config_name].config.update(partial)
+            controller.config = {**controller.config, **partial}
         else:
-            bot.update_controller(config_name, partial, wall, self.market, market_now)
+            bot.update_controller(controller, partial, wall, self.market, market_now)
         self.save()
         return f"Controller configuration for bot '{name}' updated successfully"
 
@@ -445,9 +409,10 @@ class Simulator:
                 "accounts": self.accounts,
                 "configs": self.configs,
                 "bots": [bot.to_state() for bot in self.bots.values()],
-                "runs": self.runs,
+                "runs": self.runs.rows,
                 "archived": self.archived,
-                "next_run_id": self.next_run_id,
+                "settled_pnl": self.settled_pnl,
+                "next_run_id": self.runs.next_id,
             },
         )
 
@@ -456,14 +421,10 @@ class Simulator:
         self.accounts = saved["accounts"]
         self.configs = saved["configs"]
         self.bots = {b["name"]: SimBot.from_state(b, wall) for b in saved["bots"]}
-        self.runs = saved["runs"]
+        self.runs = BotRuns(saved["runs"], saved["next_run_id"])
         self.archived = saved["archived"]
-        self.next_run_id = saved["next_run_id"]
+        self.settled_pnl = saved["settled_pnl"]
 
 
 def archive_db_path(bot_name: str) -> str:
     return f"bots/archived/{bot_name}/data/{bot_name}.sqlite"
-
-
-def _iso(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp, UTC).isoformat()

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tradeagent.backtest import Candles
 from tradeagent.sim import catalog
-from tradeagent.sim.ledger import BUY
-from tradeagent.sim.market import CANDLE_S, Candles, candle_index, resample
+from tradeagent.sim.market import CANDLE_S, last_closed_open
 from tradeagent.sim.simulator import ApiError, Simulator
 
 _INTERVAL = re.compile(r"^(\d+)([mhdw])$")
@@ -80,11 +80,10 @@ def recent_candles(
     sim: Simulator, connector: str, pair: str, interval: str, count: int
 ) -> list[dict[str, Any]]:
     check_candle_market(connector, pair)
-    minutes = interval_minutes(interval)
-    count = max(min(count, MAX_CANDLES // minutes), 1)
-    end = candle_index(sim.market_clock.now())
-    end -= end % minutes  # whole buckets only
-    candles = resample(sim.market.candles(pair, end - count * minutes, end), minutes)
+    step = interval_minutes(interval) * CANDLE_S
+    count = max(min(count, MAX_CANDLES * CANDLE_S // step), 1)
+    end = (last_closed_open(sim.market_clock.now()) + CANDLE_S) // step * step  # whole buckets
+    candles = sim.market.candles(pair, end - count * step, end - CANDLE_S).grouped(step // CANDLE_S)
     if not len(candles):
         raise ApiError(404, "No candles data available")
     return candle_rows(candles)
@@ -94,11 +93,13 @@ def historical_candles(
     sim: Simulator, connector: str, pair: str, interval: str, start: int, end: int
 ) -> list[dict[str, Any]]:
     check_candle_market(connector, pair)
-    minutes = interval_minutes(interval)
-    until = min(float(end), sim.market_clock.now())
+    step = interval_minutes(interval) * CANDLE_S
+    until = min(end, last_closed_open(sim.market_clock.now()))
     if (until - start) / CANDLE_S > MAX_CANDLES * 10:
         raise ApiError(400, "Invalid parameters: the time range is too large; ask for less.")
-    candles = resample(sim.market.candles_between(pair, float(start), until), minutes)
+    first = -(-start // step) * step
+    last = (until + CANDLE_S) // step * step - CANDLE_S  # whole buckets only
+    candles = sim.market.candles(pair, first, last).grouped(step // CANDLE_S)
     if not len(candles):
         raise ApiError(404, "No historical data available")
     return candle_rows(candles)
@@ -135,15 +136,18 @@ def portfolio_state(
     """Each account's keyed connectors hold the starting balance plus what its bots made."""
     pnl: dict[tuple[str, str], float] = {}
     margin: dict[tuple[str, str], float] = {}
+    for account, made in sim.settled_pnl.items():
+        for connector, amount in made.items():
+            pnl[(account, connector)] = amount
     for bot in sim.bots.values():
         for controller in bot.controllers.values():
-            if controller.engine is None:
-                continue
-            key = (bot.account, str(controller.config.get("connector_name")))
+            key = (bot.account, controller.connector_name)
             pnl[key] = pnl.get(key, 0.0) + controller.pnl()
+        for controller, trade in bot.active_positions():
+            key = (bot.account, controller.connector_name)
             leverage = max(float(controller.config.get("leverage") or 1), 1.0)
-            used = sum(e.amount * e.entry_price for e in controller.engine.ledger.active)
-            margin[key] = margin.get(key, 0.0) + used / leverage
+            assert trade.fill_price is not None
+            margin[key] = margin.get(key, 0.0) + trade.amount * trade.fill_price / leverage
     state: dict[str, Any] = {}
     for account, keyed in sim.accounts.items():
         if not _selected(account, accounts):
@@ -175,20 +179,22 @@ def positions(
     """Open perpetual positions of listed bots, netted per account, connector and pair."""
     net: dict[tuple[str, str, str], list[float]] = {}
     leverage: dict[tuple[str, str, str], float] = {}
+    now = sim.market_clock.now()
     for bot in sim.listed_bots():
-        for controller, executor in bot.executors():
-            connector = str(controller.config.get("connector_name"))
-            if not executor.is_active or not catalog.is_perpetual(connector):
+        for controller, trade in bot.active_positions():
+            connector = controller.connector_name
+            if not catalog.is_perpetual(connector):
                 continue
             if connector not in sim.accounts.get(bot.account, {}):
                 continue
             if not (_selected(bot.account, accounts) and _selected(connector, connectors)):
                 continue
+            assert trade.fill_price is not None
             key = (bot.account, connector, controller.trading_pair)
-            signed = executor.amount if executor.side == BUY else -executor.amount
-            total = net.setdefault(key, [0.0, 0.0, controller.mark])
-            total[0] += signed
-            total[1] += signed * executor.entry_price
+            mark = sim.market.price(controller.trading_pair, now)
+            total = net.setdefault(key, [0.0, 0.0, mark])
+            total[0] += trade.side * trade.amount
+            total[1] += trade.side * trade.amount * trade.fill_price
             leverage[key] = float(controller.config.get("leverage") or 1)
     rows = []
     for (account, connector, pair), (amount, cost, mark) in net.items():

@@ -4,6 +4,7 @@ validators), so the simulator accepts and rejects the same requests."""
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
@@ -23,6 +24,14 @@ def safe_name(name: str, label: str) -> str:
 def safe_config_name(name: str, label: str) -> str:
     safe_name(name.removesuffix(".yml"), label)
     return name
+
+
+class ControllerType(StrEnum):
+    """Types of controllers available"""
+
+    DIRECTIONAL_TRADING = "directional_trading"
+    MARKET_MAKING = "market_making"
+    GENERIC = "generic"
 
 
 class BotAction(BaseModel):

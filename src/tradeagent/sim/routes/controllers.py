@@ -9,6 +9,8 @@ from fastapi import APIRouter
 from tradeagent.sim import catalog
 from tradeagent.sim.routes.deps import AUTH, Sim
 from tradeagent.sim.simulator import ApiError
+from tradeagent.sim.validation import validate_route
+from tradeagent.sim.wire import ControllerType
 
 router = APIRouter(prefix="/controllers", tags=["Controllers"], dependencies=AUTH)
 
@@ -46,6 +48,18 @@ async def delete_controller_config(config_name: str, sim: Sim) -> dict[str, str]
         raise ApiError(404, f"Configuration '{config_name}' not found")
     sim.save()
     return {"message": f"Configuration '{config_name}' deleted successfully"}
+
+
+@router.post("/{controller_type}/{controller_name}/config/validate")
+async def validate_controller_config(
+    controller_type: ControllerType, controller_name: str, config: dict[str, Any]
+) -> dict[str, str]:
+    if controller_name not in catalog.CONTROLLERS[controller_type.value]:
+        raise ApiError(404, f"Controller configuration class for '{controller_name}' not found")
+    problem = validate_route(controller_type.value, controller_name, config)
+    if problem is not None:
+        raise ApiError(400, problem)
+    return {"message": "Configuration is valid"}
 
 
 @router.get("/bots/{bot_name}/configs")

@@ -7,7 +7,8 @@ from typing import Any
 import anyio
 from fastapi import APIRouter
 
-from tradeagent.sim.backtesting import run_backtest
+from tradeagent.sim.backtesting import backtest
+from tradeagent.sim.market import SimMarket, last_closed_open
 from tradeagent.sim.routes.deps import AUTH, Sim
 from tradeagent.sim.simulator import archive_db_path
 from tradeagent.sim.wire import BacktestingConfig
@@ -34,16 +35,18 @@ async def is_docker_running() -> bool:
 async def run_backtesting(backtesting_config: BacktestingConfig, sim: Sim) -> dict[str, Any]:
     request = backtesting_config
     configs = dict(sim.configs)
+    until = last_closed_open(sim.market_clock.now())
     # A backtest can take a while: run it off the event loop, on its own copy of the market.
     return await anyio.to_thread.run_sync(
-        lambda: run_backtest(
+        lambda: backtest(
             request.config,
             configs,
             request.start_time,
             request.end_time,
             request.backtesting_resolution,
             request.trade_cost,
-            sim.options.seed,
+            SimMarket(sim.options.seed),
+            until,
         )
     )
 

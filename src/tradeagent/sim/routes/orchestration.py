@@ -69,12 +69,12 @@ async def get_bot_runs(
         "run_status": run_status,
         "deployment_status": deployment_status,
     }
-    return sim.bot_runs(filters, limit, offset)
+    return sim.runs.page(filters, limit, offset)
 
 
 @router.get("/bot-runs/stats")
 async def get_bot_run_stats(sim: Sim) -> dict[str, Any]:
-    return {"status": "success", "data": sim.bot_run_stats()}
+    return {"status": "success", "data": sim.runs.stats()}
 
 
 @router.get("/bot-runs/{bot_run_id}")
