@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategy_examples import NAMES, example
 
 from tradeagent.strategy import (
     CONTROLLER_CLASSES,
@@ -20,8 +21,6 @@ from tradeagent.strategy import (
     parse_config,
     to_mapping,
 )
-
-from .examples import NAMES, example
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

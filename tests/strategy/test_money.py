@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from strategy_examples import example
+
 from tradeagent.strategy import describe, money_at_risk, parse_config, risk_line
 from tradeagent.strategy.formatting import duration, money, pct
-
-from .examples import example
 
 
 def config(name: str, **changes: Any) -> Any:

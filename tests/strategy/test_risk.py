@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from strategy_examples import example
 
 from tradeagent.settings import TEMPLATE, load_settings
 from tradeagent.strategy import (
@@ -17,8 +18,6 @@ from tradeagent.strategy import (
     parse_config,
 )
 from tradeagent.strategy.risk import Mode
-
-from .examples import example
 
 LOOSE = RiskPolicy(max_leverage=100, max_amount_per_controller=Decimal(10**6))
 """Policy limits out of the way, to test exchange rules alone."""
@@ -37,7 +36,7 @@ def findings(
 
 
 def test_every_example_passes_a_loose_policy_except_known_exchange_problems() -> None:
-    from .examples import NAMES
+    from strategy_examples import NAMES
 
     for name in NAMES:
         rules = set(findings(config(name)))

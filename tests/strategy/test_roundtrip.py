@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 import yaml
+from strategy_examples import NAMES, example, schema_fields
 
 from tradeagent.strategy import (
     CONTROLLER_CLASSES,
@@ -16,8 +17,6 @@ from tradeagent.strategy import (
     parse_config,
     to_mapping,
 )
-
-from .examples import NAMES, example, schema_fields
 
 
 def test_all_eleven_controllers_are_modelled() -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from strategy_examples import example
 
 from tradeagent.strategy import ConfigError, Problem, load_yaml, parse_config, with_changes
-
-from .examples import example
 
 
 def problems(data: Any) -> dict[str, Problem]:
@@ -39,7 +38,9 @@ def test_unknown_key_is_refused_with_suggestion() -> None:
     found = problems({**example("pmm_simple"), "stop_los": 0.01})
     assert "did you mean stop_loss" in found["stop_los"].why
     assert "refuses to start" in found["stop_los"].why
-    assert found["stop_los"].allowed is not None and "stop_loss" in found["stop_los"].allowed
+    assert found["stop_los"].allowed is None  # the suggestion is enough
+    unrelated = problems({**example("pmm_simple"), "colour": "red"})
+    assert unrelated["colour"].allowed is not None and "stop_loss" in unrelated["colour"].allowed
 
 
 def test_unknown_nested_key_is_refused() -> None:

@@ -205,7 +205,7 @@ def _clean(message: str) -> str:
     return message[:1].lower() + message[1:]
 
 
-def _unknown_key(path: str, cls: type[ControllerConfigBase]) -> tuple[str, str]:
+def _unknown_key(path: str, cls: type[ControllerConfigBase]) -> tuple[str, str | None]:
     leaf = _field_leaf(path)
     parent_fields = _fields_at(path, cls)
     close = difflib.get_close_matches(leaf, parent_fields, n=1, cutoff=0.6)
@@ -214,7 +214,8 @@ def _unknown_key(path: str, cls: type[ControllerConfigBase]) -> tuple[str, str]:
         why = f"unknown key{hint}; Hummingbot would silently ignore it, so it is likely a typo"
     else:
         why = f"unknown key{hint}; Hummingbot refuses to start a controller with unknown keys"
-    return why, ", ".join(parent_fields)
+    # With a close match the suggestion says it all; otherwise list what is allowed there.
+    return why, None if close else ", ".join(parent_fields)
 
 
 def _fields_at(path: str, cls: type[ControllerConfigBase]) -> list[str]:

@@ -16,14 +16,18 @@ from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
 from textual.worker import WorkerState
 
 from tradeagent.settings import Settings
+from tradeagent.tui.draft import Draft
 from tradeagent.tui.keys import ACTION_HELP, APP_BINDINGS, binding_ids
+from tradeagent.tui.messages import DraftChanged, StrategyProposed
 from tradeagent.tui.screens.confirm import ConfirmScreen
 from tradeagent.tui.screens.help import HelpScreen
+from tradeagent.tui.strategy_commands import strategy_commands
 from tradeagent.tui.widgets.bots_pane import BotsPane
 from tradeagent.tui.widgets.chat_pane import ChatPane
 from tradeagent.tui.widgets.header import StatusHeader
@@ -50,6 +54,9 @@ class TradeAgentApp(App[None]):
     TITLE = "tradeagent"
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
 
+    draft: reactive[Draft | None] = reactive(None, bindings=True)
+    """The strategy preview's current draft (possibly invalid: check ``draft.valid``)."""
+
     def __init__(self, settings: Settings, *, draft_path: Path | None = None) -> None:
         super().__init__()
         self.settings = settings
@@ -71,7 +78,12 @@ class TradeAgentApp(App[None]):
             with Horizontal(id="panes"):
                 yield ChatPane(id="chat-pane", classes="pane")
                 with Vertical(id="right"):
-                    yield StrategyPane(id="strategy-pane", classes="pane")
+                    yield StrategyPane(
+                        policy=self.settings.risk,
+                        mode=self.settings.mode,
+                        id="strategy-pane",
+                        classes="pane",
+                    )
                     yield BotsPane(id="bots-pane", classes="pane")
         yield Footer(id="footer")
 
@@ -91,6 +103,8 @@ class TradeAgentApp(App[None]):
         )
         self._update_layout(self.size.width)
         self.focus_pane("chat")
+        if self.draft_path is not None:
+            self.query_one(StrategyPane).load_path(self.draft_path)
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_layout(event.size.width)
@@ -111,9 +125,22 @@ class TradeAgentApp(App[None]):
 
     @on(Tabs.TabActivated, "#pane-tabs")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id != event.tabs.active:
+            # Superseded by a later focus_pane(); acting on it would bounce the focus between
+            # two panes for ever (each activation queues the other).
+            return
         name = (event.tab.id or "tab-chat").removeprefix("tab-")
         if name in PANE_IDS and name != self._active_pane:
             self.focus_pane(name)
+
+    # ----------------------------------------------------------------- draft
+    @on(StrategyProposed)
+    def _strategy_proposed(self, message: StrategyProposed) -> None:
+        self.query_one(StrategyPane).propose(message.config, message.source)
+
+    @on(DraftChanged)
+    def _draft_changed(self, message: DraftChanged) -> None:
+        self.draft = message.draft
 
     # ---------------------------------------------------------------- keymap
     def _apply_keymap(self) -> None:
@@ -243,6 +270,7 @@ class TradeAgentApp(App[None]):
                 help_text,
                 partial(self.run_action, action),
             )
+        yield from strategy_commands(self.query_one(StrategyPane))
         yield from super().get_system_commands(screen)
 
 
