@@ -1,4 +1,5 @@
-"""How long validating a typical config takes (budget: <= 1 ms), and loading it from YAML.
+"""How long validating a typical config takes (budget: <= 1 ms), and the rest of a preview
+refresh: YAML in/out, hash, risk checks, summary.
 
 .venv/bin/python bench/validate.py [ROUNDS]
 """
@@ -12,7 +13,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tradeagent.strategy import config_hash, dump_yaml, load_yaml, parse_config
+from tradeagent.strategy import (
+    check_config,
+    config_hash,
+    describe,
+    dump_yaml,
+    load_yaml,
+    money_at_risk,
+    parse_config,
+)
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "tests" / "data" / "controller-schemas.json"
 
@@ -46,6 +55,8 @@ def main() -> None:
     measure("load_yaml(bollinger_v1 text)", lambda: load_yaml(text), rounds)
     measure("dump_yaml(config)", lambda: dump_yaml(config), rounds)
     measure("config_hash(config)", lambda: config_hash(config), rounds)
+    measure("check_config(config) (every risk rule)", lambda: check_config(config), rounds)
+    measure("money_at_risk + describe", lambda: (money_at_risk(config), describe(config)), rounds)
 
 
 if __name__ == "__main__":

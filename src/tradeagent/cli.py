@@ -206,6 +206,27 @@ def backtest(ctx: click.Context, /, config_file: Path, as_json: bool, **options:
     click.echo(output)
 
 
+@cli.command()
+@click.argument("prompt")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (answer, draft).")
+@click.option(
+    "--draft",
+    "draft_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help='A config YAML the request refers to ("make it 3x").',
+)
+@click.pass_context
+def ask(ctx: click.Context, prompt: str, as_json: bool, draft_path: Path | None) -> None:
+    """Ask the assistant once (Claude with a key, else offline); print the answer and draft."""
+    loaded = load(ctx)
+    from tradeagent import ask as ask_command
+    from tradeagent.assistant_setup import build_assistant
+
+    assistant = build_assistant(loaded.settings)
+    sys.exit(run_async(ask_command.run(assistant, prompt, as_json=as_json, draft_path=draft_path)))
+
+
 def run_async(coro: Any) -> Any:
     """Run a coroutine for a command; Ctrl-C exits 130 without a traceback."""
     import asyncio

@@ -286,9 +286,7 @@ async def test_command_line_bad_file_is_shown_not_lost(
         assert "buy_spreads: [0.01, oops]" in text_of(app, "#strategy-rule") + app.draft.text
 
 
-async def test_external_editor_round_trip(
-    app_factory: AppFactory, tmp_path: Path, monkeypatch: object
-) -> None:
+async def test_external_editor_round_trip(app_factory: AppFactory, tmp_path: Path) -> None:
     script = tmp_path / "fake-editor"
     script.write_text(
         f"#!{sys.executable}\n"
@@ -298,6 +296,7 @@ async def test_external_editor_round_trip(
         encoding="utf-8",
     )
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    os.environ.pop("VISUAL", None)  # it would win over $EDITOR
     os.environ["EDITOR"] = str(script)
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
@@ -309,6 +308,7 @@ async def test_external_editor_round_trip(
 
 
 async def test_missing_editor_is_explained(app_factory: AppFactory) -> None:
+    os.environ.pop("VISUAL", None)
     os.environ["EDITOR"] = "/nonexistent/editor"
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:

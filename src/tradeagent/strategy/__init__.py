@@ -38,6 +38,11 @@ Exchanges and templates
     ``TEMPLATES`` / ``build_template(key, TemplateInputs(...))`` -> ``ControllerConfig``.
 """
 
+from tradeagent.strategy.bases import (
+    ControllerConfigBase,
+    DirectionalTradingBase,
+    MarketMakingBase,
+)
 from tradeagent.strategy.errors import ConfigError, Problem
 from tradeagent.strategy.exchanges import (
     COMMON_CONNECTORS,
@@ -53,25 +58,24 @@ from tradeagent.strategy.models import (
     BollingerV1Config,
     BollingerV2Config,
     BollinGridConfig,
-    ConnectorPair,
     ControllerConfig,
-    ControllerConfigBase,
-    DirectionalTradingBase,
     DManMakerV2Config,
     DManV3Config,
     GridStrikeConfig,
-    InitialPosition,
     MACDBBV1Config,
-    MarketMakingBase,
     PMMDynamicConfig,
     PMMSimpleConfig,
     SuperTrendV1Config,
-    TrailingStop,
-    TripleBarrier,
     has_candles,
     hot_updatable_fields,
 )
 from tradeagent.strategy.parsing import parse_config, with_changes
+from tradeagent.strategy.parts import (
+    ConnectorPair,
+    InitialPosition,
+    TrailingStop,
+    TripleBarrier,
+)
 from tradeagent.strategy.risk import DrawdownCaps, Finding, RiskPolicy, RiskReport, check_config
 from tradeagent.strategy.serialize import config_hash, to_mapping
 from tradeagent.strategy.summary import Description, describe, risk_line

@@ -10,17 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from tradeagent.strategy.bases import (
+    ControllerConfigBase,
+    DirectionalTradingBase,
+    MarketMakingBase,
+)
 from tradeagent.strategy.exchanges import DEFAULT_FEE, facts_for
 from tradeagent.strategy.fields import TradeType
 from tradeagent.strategy.models import (
     ArbitrageControllerConfig,
     BollinGridConfig,
-    ControllerConfigBase,
-    DirectionalTradingBase,
     DManMakerV2Config,
     DManV3Config,
     GridStrikeConfig,
-    MarketMakingBase,
 )
 
 

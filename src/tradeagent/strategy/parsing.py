@@ -9,9 +9,15 @@ from typing import Any, cast
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from tradeagent.strategy.bases import (
+    ControllerConfigBase,
+)
 from tradeagent.strategy.errors import ConfigError, FieldValueError, Problem, show_value
 from tradeagent.strategy.fields import OrderType, PositionMode, TradeType, enum_allowed
-from tradeagent.strategy.models import CONTROLLER_CLASSES, ControllerConfig, ControllerConfigBase
+from tradeagent.strategy.models import (
+    CONTROLLER_CLASSES,
+    ControllerConfig,
+)
 from tradeagent.strategy.serialize import field_order
 
 KeyLines = Mapping[str, int]

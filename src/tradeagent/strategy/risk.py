@@ -15,17 +15,19 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tradeagent.strategy.bases import (
+    ControllerConfigBase,
+    DirectionalTradingBase,
+    MarketMakingBase,
+)
 from tradeagent.strategy.exchanges import ExchangeFacts, facts_for, market_of, pair_problem
 from tradeagent.strategy.exposure import MoneyAtRisk, money_at_risk
 from tradeagent.strategy.fields import PositionMode
 from tradeagent.strategy.formatting import money, pct, quote_of
 from tradeagent.strategy.models import (
-    ControllerConfigBase,
-    DirectionalTradingBase,
     DManV3Config,
     GridStrikeConfig,
     IndicatorConfig,
-    MarketMakingBase,
 )
 
 Mode = Literal["SIM", "LIVE"]

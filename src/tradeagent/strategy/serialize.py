@@ -12,8 +12,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from tradeagent.strategy.bases import (
+    ControllerConfigBase,
+)
 from tradeagent.strategy.fields import OrderType, TradeType
-from tradeagent.strategy.models import ControllerConfigBase, GridStrikeConfig, TripleBarrier
+from tradeagent.strategy.models import (
+    GridStrikeConfig,
+)
+from tradeagent.strategy.parts import (
+    TripleBarrier,
+)
 
 _LAST = ("manual_kill_switch", "initial_positions")
 _INT_FLOAT_LIMIT = Decimal(2**53)

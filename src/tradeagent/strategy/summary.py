@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tradeagent.strategy.bases import (
+    ControllerConfigBase,
+    DirectionalTradingBase,
+    ExitsBase,
+    MarketMakingBase,
+)
 from tradeagent.strategy.exchanges import facts_for, market_of
 from tradeagent.strategy.exposure import MoneyAtRisk
 from tradeagent.strategy.fields import TradeType
@@ -11,15 +17,11 @@ from tradeagent.strategy.formatting import duration, money, number, pct, quote_o
 from tradeagent.strategy.models import (
     ArbitrageControllerConfig,
     BollinGridConfig,
-    ControllerConfigBase,
-    DirectionalTradingBase,
     DManMakerV2Config,
     DManV3Config,
-    ExitsBase,
     GridStrikeConfig,
     IndicatorConfig,
     MACDBBV1Config,
-    MarketMakingBase,
     PMMDynamicConfig,
     SuperTrendV1Config,
 )

@@ -18,7 +18,9 @@ from tradeagent.strategy.errors import ConfigError, Problem
 from tradeagent.strategy.exchanges import ExchangeFacts, facts_for, market_of
 from tradeagent.strategy.exposure import money_at_risk
 from tradeagent.strategy.fields import PositionMode
-from tradeagent.strategy.models import ControllerConfig
+from tradeagent.strategy.models import (
+    ControllerConfig,
+)
 from tradeagent.strategy.parsing import parse_config
 
 RiskLevel = Literal["low", "medium", "high"]

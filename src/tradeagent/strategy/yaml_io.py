@@ -13,14 +13,22 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
+from tradeagent.strategy.bases import (
+    ControllerConfigBase,
+)
 from tradeagent.strategy.errors import ConfigError, Problem
-from tradeagent.strategy.models import ControllerConfig, ControllerConfigBase
+from tradeagent.strategy.models import (
+    ControllerConfig,
+)
 from tradeagent.strategy.parsing import parse_config
 from tradeagent.strategy.serialize import to_mapping
 
 MAX_YAML_BYTES = 256 * 1024
 """A controller config is about 1-2 KB; anything this big is not one."""
 MAX_DEPTH = 16
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+"""libyaml's emitter when present (6x faster, same text); reading stays on the pure-Python
+loader, whose composer we can stop at aliases and depth before anything is built."""
 
 
 class _YamlRefused(yaml.MarkedYAMLError):
@@ -175,7 +183,7 @@ def dump_yaml(config: ControllerConfigBase) -> str:
     """The config as the YAML file Hummingbot loads: every field explicit, block style."""
     return yaml.dump(
         to_mapping(config),
-        Dumper=yaml.SafeDumper,
+        Dumper=_DUMPER,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,

@@ -21,7 +21,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
 from textual.worker import WorkerState
 
+from tradeagent.ai.assistant import Assistant
+from tradeagent.desk.journal import Journal, JournalError, journal_path
 from tradeagent.settings import Settings
+from tradeagent.tui import gc_policy
+from tradeagent.tui.chat_store import ChatStore
+from tradeagent.tui.conversation_commands import ConversationCommands
 from tradeagent.tui.draft import Draft
 from tradeagent.tui.keys import ACTION_HELP, APP_BINDINGS, binding_ids
 from tradeagent.tui.messages import DraftChanged, StrategyProposed
@@ -53,14 +58,25 @@ class TradeAgentApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "tradeagent"
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
+    COMMANDS = App.COMMANDS | {ConversationCommands}
 
     draft: reactive[Draft | None] = reactive(None, bindings=True)
     """The strategy preview's current draft (possibly invalid: check ``draft.valid``)."""
 
-    def __init__(self, settings: Settings, *, draft_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        draft_path: Path | None = None,
+        assistant: Assistant | None = None,
+        journal: Journal | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.draft_path = draft_path
+        self.assistant = assistant
+        self.journal = journal
+        self.journal_problem: str | None = None
         self.keymap_problems: list[str] = []
         self._active_pane: PaneName = "chat"
         self._width = 160
@@ -76,7 +92,13 @@ class TradeAgentApp(App[None]):
                 id="pane-tabs",
             )
             with Horizontal(id="panes"):
-                yield ChatPane(id="chat-pane", classes="pane")
+                yield ChatPane(
+                    assistant=self.assistant,
+                    store=ChatStore(self.journal) if self.journal else None,
+                    auto_backtest=self.settings.ai.auto_backtest,
+                    id="chat-pane",
+                    classes="pane",
+                )
                 with Vertical(id="right"):
                     yield StrategyPane(
                         policy=self.settings.risk,
@@ -88,6 +110,7 @@ class TradeAgentApp(App[None]):
         yield Footer(id="footer")
 
     def on_mount(self) -> None:
+        self.call_after_refresh(gc_policy.tune)
         self._apply_keymap()
         self._apply_theme()
         header = self.query_one(StatusHeader)
@@ -98,13 +121,22 @@ class TradeAgentApp(App[None]):
             else self.settings.hummingbot.url
         )
         header.connection = "not connected"
-        header.model = (
-            self.settings.ai.model if self.settings.anthropic_key else "offline assistant"
-        )
+        header.model = self.assistant.label if self.assistant else "no assistant"
         self._update_layout(self.size.width)
         self.focus_pane("chat")
+        if self.journal_problem:
+            self.notify(
+                self.journal_problem + " Conversations are not saved this session.",
+                title="Journal",
+                severity="error",
+                timeout=15,
+            )
         if self.draft_path is not None:
             self.query_one(StrategyPane).load_path(self.draft_path)
+
+    async def on_unmount(self) -> None:
+        if self.assistant is not None:
+            await self.assistant.aclose()
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_layout(event.size.width)
@@ -240,8 +272,8 @@ class TradeAgentApp(App[None]):
     def action_backtest(self) -> None:
         self.notify("Backtesting is not available yet.", severity="warning")
 
-    def action_new_chat(self) -> None:
-        self.notify("New conversation is not available yet.", severity="warning")
+    async def action_new_chat(self) -> None:
+        await self.query_one(ChatPane).new_conversation()
 
     def action_refresh(self) -> None:
         self.notify("Not connected to a Hummingbot API.", severity="warning")
@@ -250,7 +282,9 @@ class TradeAgentApp(App[None]):
         self.notify("Kill switch is not available yet.", severity="warning")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"deploy", "stop_bot", "backtest", "new_chat", "refresh", "kill_switch"}:
+        if action == "new_chat":
+            return not any(chat.streaming for chat in self.query(ChatPane))
+        if action in {"deploy", "stop_bot", "backtest", "refresh", "kill_switch"}:
             # Greyed out until the capability behind it is wired in.
             return None
         return True
@@ -274,6 +308,34 @@ class TradeAgentApp(App[None]):
         yield from super().get_system_commands(screen)
 
 
-def make_app(settings: Settings, *, draft_path: Path | None = None) -> TradeAgentApp:
-    """Build the app from settings and injected services (the CLI and the tests both use this)."""
-    return TradeAgentApp(settings, draft_path=draft_path)
+def make_app(
+    settings: Settings,
+    *,
+    draft_path: Path | None = None,
+    assistant: Assistant | None = None,
+    journal: Journal | None = None,
+) -> TradeAgentApp:
+    """Build the app from settings and injected services (the CLI and the tests both use this).
+
+    Without an injected assistant: Claude when a key is set, else the offline assistant.
+    """
+    from tradeagent.assistant_setup import build_assistant
+
+    problem = None
+    if journal is None:
+        try:
+            journal = Journal(
+                journal_path(settings.data_dir),
+                server=settings.hummingbot.url or "sim",
+                mode=settings.mode,
+            )
+        except JournalError as exc:
+            problem = str(exc)
+    app = TradeAgentApp(
+        settings,
+        draft_path=draft_path,
+        assistant=assistant or build_assistant(settings),
+        journal=journal,
+    )
+    app.journal_problem = problem
+    return app

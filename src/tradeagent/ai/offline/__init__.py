@@ -1,0 +1,1 @@
+"""The assistant without a key: deterministic, offline, from the strategy templates."""
