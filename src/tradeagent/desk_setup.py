@@ -11,7 +11,7 @@ from tradeagent.desk import (
     StopOptions,
     WatchOptions,
     journal_path,
-    record_backtest,
+    record_result,
 )
 from tradeagent.settings import Settings
 
@@ -50,7 +50,6 @@ def journal_backtest(settings: Settings, result: BacktestResult) -> None:
     """Record a finished backtest under its config's hash: the deploy gate looks for it."""
     journal = open_journal(settings)
     try:
-        summary = result.to_dict(series_points=0, executors=False)
-        record_backtest(journal, result.config_hash, summary)
+        record_result(journal, result)
     finally:
         journal.close()

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from desk_harness import BB, config
 
-from tradeagent.backtest import DataWindow, run_backtest
+from tradeagent.backtest import BacktestResult, DataWindow, run_backtest
 from tradeagent.backtest.sources.base import CandleRequest
 from tradeagent.backtest.sources.synthetic import SyntheticSource
-from tradeagent.desk import GateMode, Verdict, find_backtest, record_backtest
+from tradeagent.desk import GateMode, Verdict, find_backtest, record_backtest, record_result
 from tradeagent.desk.gate import gate_checks
 from tradeagent.desk.journal import Journal, journal_path
 from tradeagent.strategy import config_hash
@@ -21,8 +21,8 @@ def journal(tmp_path: Path) -> Journal:
     return Journal(journal_path(tmp_path), server="http://simulator", mode="SIM")
 
 
-def real_backtest() -> dict[str, object]:
-    """A real engine run on synthetic candles, in the JSON form the app journals."""
+def real_run() -> BacktestResult:
+    """A real engine run on synthetic candles."""
     start, end = 1_767_225_600, 1_767_225_600 + 3 * 86_400
     request = CandleRequest("hyperliquid_perpetual", "BTC-USD", "1m", start, end)
     candles = SyntheticSource(7).candles(request)
@@ -34,17 +34,21 @@ def real_backtest() -> dict[str, object]:
         requested_start=start,
         requested_end=end,
     )
-    return run_backtest(config(BB), candles, window=window).to_dict()
+    return run_backtest(config(BB), candles, window=window)
+
+
+def real_backtest() -> dict[str, object]:
+    return real_run().to_dict()
 
 
 def test_a_real_backtest_is_found_by_hash_with_its_key_numbers(journal: Journal) -> None:
     digest = config_hash(config(BB))
-    result = real_backtest()
-    entry_id = record_backtest(journal, digest, result)
+    run = real_run()
+    assert run.config_hash == digest
+    entry_id = record_result(journal, run)
     found = find_backtest(journal, digest)
     assert found is not None and found.entry_id == entry_id
-    summary = result["results"]
-    assert isinstance(summary, dict)
+    summary = run.summary
     assert found.net_pnl_quote == pytest.approx(summary["net_pnl_quote"])
     assert found.positions == summary["total_positions"]
     assert found.mode == "hummingbot"

@@ -13,13 +13,20 @@ Takes plain values (never settings). Start from :class:`Desk` (``tradeagent.desk
   :class:`StopResult`; ``await desk.kill_switch()`` -> :class:`KillSwitchReport`;
 - ``await desk.reconcile()`` on start: actions begun but never finished, settled.
 
-Backtests are journalled with :func:`record_backtest` (the gate reads them).
+Backtests are journalled with :func:`record_result` (an engine result) or
+:func:`record_backtest` (any result's JSON form); the gate reads them by config hash.
 """
 
 from tradeagent.desk.checks import Check, CheckReport, Verdict
 from tradeagent.desk.deploy import DeployOutcome, DeployState
 from tradeagent.desk.diff import ConfigDiff, FieldChange
-from tradeagent.desk.gate import BacktestEvidence, GateMode, find_backtest, record_backtest
+from tradeagent.desk.gate import (
+    BacktestEvidence,
+    GateMode,
+    find_backtest,
+    record_backtest,
+    record_result,
+)
 from tradeagent.desk.journal import Entry, Journal, JournalError, journal_path
 from tradeagent.desk.plan import DeployPlan, PlanError, PlannedController
 from tradeagent.desk.reconcile import Reconciled
@@ -69,4 +76,5 @@ __all__ = [
     "find_backtest",
     "journal_path",
     "record_backtest",
+    "record_result",
 ]

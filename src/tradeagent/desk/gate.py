@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from tradeagent.backtest import BacktestResult
 from tradeagent.desk.checks import Check, Verdict
 from tradeagent.desk.journal import Entry, Journal
 
@@ -118,6 +119,14 @@ def record_backtest(journal: Journal, config_hash: str, result: Mapping[str, Any
         if key in result:
             payload[key] = result[key]
     return journal.append(BACKTEST_KIND, payload, config_hash=config_hash)
+
+
+def record_result(journal: Journal, result: BacktestResult) -> int:
+    """Journal a local engine run under the hash of the config it ran (what the app's and the
+    CLI's backtests call)."""
+    return record_backtest(
+        journal, result.config_hash, result.to_dict(series_points=0, executors=False)
+    )
 
 
 def find_backtest(journal: Journal, config_hash: str) -> BacktestEvidence | None:
