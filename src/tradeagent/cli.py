@@ -238,6 +238,47 @@ def run_async(coro: Any) -> Any:
 
 
 @cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON document (a line per refresh).")
+@click.option("--watch", is_flag=True, help="Refresh every ui.poll_interval_s until Ctrl-C.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool, watch: bool) -> None:
+    """Every bot: status, uptime, PnL, volume, positions, win rate."""
+    settings = load(ctx).settings
+    from tradeagent.fleet_commands import CommandError
+    from tradeagent.fleet_commands import status as show_status
+
+    clear = click.clear if sys.stdout.isatty() else None
+    try:
+        run_async(
+            show_status(
+                settings,
+                as_json=as_json,
+                watch=watch,
+                echo=click.echo,
+                warn=lambda line: click.echo(line, err=True),
+                clear=clear,
+            )
+        )
+    except CommandError as exc:
+        fail(str(exc), code=exc.code)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON document.")
+@click.pass_context
+def accounts(ctx: click.Context, as_json: bool) -> None:
+    """Accounts on the server and the connectors each has keys for."""
+    settings = load(ctx).settings
+    from tradeagent.fleet_commands import CommandError
+    from tradeagent.fleet_commands import accounts as show_accounts
+
+    try:
+        run_async(show_accounts(settings, as_json=as_json, echo=click.echo))
+    except CommandError as exc:
+        fail(str(exc), code=exc.code)
+
+
+@cli.command()
 @click.option(
     "--url",
     default=None,

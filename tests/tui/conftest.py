@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,17 @@ from textual.widgets import Input
 
 from tradeagent.settings import Settings, load_settings
 from tradeagent.tui.app import TradeAgentApp, make_app
+
+
+@pytest.fixture(autouse=True)
+def utc_display(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Times are shown in local time: pin local time to UTC so screens do not depend on where
+    the tests run."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture(autouse=True)

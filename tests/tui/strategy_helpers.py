@@ -41,7 +41,10 @@ async def propose(pilot: Pilot[Any], config: ControllerConfig, source: str = "as
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.app.workers.wait_for_complete()
+    # Workers may start workers (opening the simulator starts the first bots refresh).
+    while any(worker.is_running for worker in pilot.app.workers):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
     await pilot.pause()
 
 

@@ -6,7 +6,7 @@ import asyncio
 import os
 from collections.abc import Callable
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from tradeagent.settings import load_settings
 from tradeagent.tui.app import TradeAgentApp
@@ -53,7 +53,7 @@ async def test_function_keys_focus_each_pane(app_factory: AppFactory) -> None:
         assert pane_of(app) == "strategy-pane"
         await pilot.press("f4")
         assert pane_of(app) == "bots-pane"
-        assert isinstance(app.focused, DataTable)
+        assert app.focused is not None and app.focused.id == "bots-table"
         await pilot.press("f2")
         assert pane_of(app) == "chat-pane"
         # Typing in the chat input does not lose the priority keys.

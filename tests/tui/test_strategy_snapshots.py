@@ -5,6 +5,7 @@ Regenerate deliberately: pytest tests/tui/test_strategy_snapshots.py --snapshot-
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from strategy_helpers import example, propose, replace_line, settle
@@ -14,9 +15,12 @@ from textual.widgets import TextArea
 from tradeagent.settings import load_settings
 from tradeagent.tui.app import make_app
 
+NOON = datetime(2026, 11, 24, 12, 4, 31, tzinfo=UTC)
+
 
 def app() -> Any:
-    return make_app(load_settings().settings)
+    # The header shows the time of the last bots refresh: stop the clock for the picture.
+    return make_app(load_settings().settings, clock=lambda: NOON)
 
 
 def test_valid_draft_with_warnings_and_blocking(snap_compare: Any) -> None:

@@ -5,6 +5,7 @@ Typical use::
 
     async with HummingbotClient("http://127.0.0.1:8000", "admin", password) as hb:
         bots = await hb.bots_status()                      # one request for the whole fleet
+        reports = await hb.bots_reports()                  # the same, skipping the logs
         for name, bot in bots.items():
             print(name, bot.effective_status, bot.global_pnl_quote)
         await hb.save_controller_config("btc_bb", config)  # id is set to the name
@@ -82,6 +83,7 @@ from tradeagent.hb.models import (
 )
 from tradeagent.hb.names import NAME_PATTERN, check_name
 from tradeagent.hb.status import (
+    BotReport,
     BotStatus,
     ControllerReport,
     LogEntry,
@@ -99,6 +101,7 @@ __all__ = [
     "BacktestResult",
     "BacktestSummary",
     "BadResponse",
+    "BotReport",
     "BotRun",
     "BotRunsPage",
     "BotStatus",

@@ -6,7 +6,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Literal, Self, TypeVar
+from typing import Any, Literal, Self, TypeVar, cast
 
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -47,10 +47,11 @@ from tradeagent.hb.models import (
     TradingRule,
 )
 from tradeagent.hb.names import check_config_name, check_name
-from tradeagent.hb.status import BotStatus
+from tradeagent.hb.status import BotReport, BotStatus
 from tradeagent.hb.wire import Wire, drop_nulls
 
 T = TypeVar("T")
+B = TypeVar("B", bound=BotReport)
 M = TypeVar("M", bound=BaseModel)
 ControllerType = Literal["directional_trading", "market_making", "generic"]
 Portfolio = dict[str, dict[str, list[TokenBalance]]]
@@ -72,6 +73,11 @@ _ARCHIVED = "It may have been stopped and archived; refresh the bots list."
 class _StatusReply(Wire):
     status: Literal["success"]
     data: dict[str, BotStatus]
+
+
+class _ReportsReply(Wire):
+    status: Literal["success"]
+    data: dict[str, BotReport]
 
 
 @dataclass(frozen=True)
@@ -177,17 +183,41 @@ class HummingbotClient:
 
     # -- bots -----------------------------------------------------------------------------
 
-    async def bots_status(self) -> dict[str, BotStatus]:
+    async def bots_status(
+        self, *, retry: bool = True, timeout_s: float | None = None
+    ) -> dict[str, BotStatus]:
         """Every active bot, by name: one request whatever the bot count.
 
         One unreadable bot does not hide the others: it comes back with status "error".
+        A poller that is its own retry loop passes ``retry=False`` (exactly one request per
+        call) and a ``timeout`` shorter than the client's.
         """
-        call = Call("GET", "/bot-orchestration/status", "bots status")
+        return await self._fleet(_StatusReply, BotStatus, retry=retry, timeout_s=timeout_s)
+
+    async def bots_reports(
+        self, *, retry: bool = True, timeout_s: float | None = None
+    ) -> dict[str, BotReport]:
+        """:meth:`bots_status` without reading the logs (the same request; the log lines in
+        the reply are skipped, which makes a large fleet several times cheaper to read)."""
+        return await self._fleet(_ReportsReply, BotReport, retry=retry, timeout_s=timeout_s)
+
+    async def _fleet(
+        self,
+        reply: type[_StatusReply] | type[_ReportsReply],
+        model: type[B],
+        *,
+        retry: bool,
+        timeout_s: float | None,
+    ) -> dict[str, B]:
+        call = Call(
+            "GET", "/bot-orchestration/status", "bots status", read=retry, timeout=timeout_s
+        )
         raw = await self._http.fetch(call)
         try:
-            bots = _StatusReply.model_validate_json(raw).data
+            # The reply model's bots are ``model``s: the two are passed as a pair.
+            bots = cast("dict[str, B]", reply.model_validate_json(raw).data)
         except ValidationError:
-            bots = self._tolerant_bots(call, self._http.decode(call, raw))
+            bots = self._tolerant_bots(call, self._http.decode(call, raw), model)
         for name, bot in bots.items():
             bot.name = name
         return bots
@@ -830,16 +860,16 @@ class HummingbotClient:
         except ValidationError as exc:
             raise self._http.unreadable(call, _first_problem(exc)) from None
 
-    def _tolerant_bots(self, call: Call, body: Any) -> dict[str, BotStatus]:
+    def _tolerant_bots(self, call: Call, body: Any, model: type[B]) -> dict[str, B]:
         if not isinstance(body, dict) or body.get("status") != "success":
             raise self._http.unreadable(call, "no successful status reply")
         entries = self._parse(call, _BOTS, body.get("data"))
-        bots: dict[str, BotStatus] = {}
+        bots: dict[str, B] = {}
         for name, entry in entries.items():
             try:
-                bots[name] = BotStatus.model_validate(drop_nulls(entry))
+                bots[name] = model.model_validate(drop_nulls(entry))
             except ValidationError as exc:
-                bots[name] = BotStatus(
+                bots[name] = model(
                     status="error",
                     error=f"the server sent an unreadable status: {_first_problem(exc)}",
                 )

@@ -71,14 +71,14 @@ class ControllerReport(Wire):
         return self.performance is None
 
 
-class BotStatus(Wire):
-    """One bot. Read ``effective_status``, not ``status``: see its docstring."""
+class BotReport(Wire):
+    """One bot without its logs (what a status poll needs: a reply with the last hundred log
+    lines of every bot costs several times as much to read). Read ``effective_status``, not
+    ``status``: see its docstring."""
 
     name: str = ""
     status: str = "unknown"
     performance: dict[str, ControllerReport] = Field(default_factory=dict)
-    error_logs: list[LogEntry] = Field(default_factory=list)
-    general_logs: list[LogEntry] = Field(default_factory=list)
     recently_active: bool = False
     source: str = ""
     error: str = ""
@@ -119,3 +119,10 @@ class BotStatus(Wire):
     @property
     def volume_traded(self) -> float:
         return self._sum("volume_traded")
+
+
+class BotStatus(BotReport):
+    """One bot with its recent logs (newest last)."""
+
+    error_logs: list[LogEntry] = Field(default_factory=list)
+    general_logs: list[LogEntry] = Field(default_factory=list)

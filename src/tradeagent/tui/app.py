@@ -23,13 +23,17 @@ from textual.worker import WorkerState
 
 from tradeagent.ai.assistant import Assistant
 from tradeagent.desk.journal import Journal, JournalError, journal_path
+from tradeagent.hb_setup import SIM_TARGET, HbOpener, SettingsOpener
 from tradeagent.settings import Settings
 from tradeagent.tui import gc_policy
 from tradeagent.tui.chat_store import ChatStore
 from tradeagent.tui.conversation_commands import ConversationCommands
 from tradeagent.tui.draft import Draft
+from tradeagent.tui.fleet_link import Clock, FleetLink, show_in_header, utc_now
 from tradeagent.tui.keys import ACTION_HELP, APP_BINDINGS, binding_ids
 from tradeagent.tui.messages import DraftChanged, StrategyProposed
+from tradeagent.tui.screens.accounts import AccountsScreen
+from tradeagent.tui.screens.bot_detail import BotDetailScreen
 from tradeagent.tui.screens.confirm import ConfirmScreen
 from tradeagent.tui.screens.help import HelpScreen
 from tradeagent.tui.strategy_commands import strategy_commands
@@ -69,13 +73,25 @@ class TradeAgentApp(App[None]):
         *,
         draft_path: Path | None = None,
         assistant: Assistant | None = None,
+        hb: HbOpener | None = None,
         journal: Journal | None = None,
+        clock: Clock = utc_now,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.draft_path = draft_path
         self.assistant = assistant
         self.journal = journal
+        self.fleet = FleetLink(
+            self,
+            hb,
+            mode=settings.mode,
+            target=settings.hummingbot.url or SIM_TARGET,
+            interval_s=settings.ui.poll_interval_s,
+            timeout_s=settings.hummingbot.timeout_s,
+            clock=clock,
+            journal=journal,
+        )
         self.journal_problem: str | None = None
         self.keymap_problems: list[str] = []
         self._active_pane: PaneName = "chat"
@@ -106,7 +122,7 @@ class TradeAgentApp(App[None]):
                         id="strategy-pane",
                         classes="pane",
                     )
-                    yield BotsPane(id="bots-pane", classes="pane")
+                    yield BotsPane(self.fleet, id="bots-pane", classes="pane")
         yield Footer(id="footer")
 
     def on_mount(self) -> None:
@@ -114,13 +130,8 @@ class TradeAgentApp(App[None]):
         self._apply_keymap()
         self._apply_theme()
         header = self.query_one(StatusHeader)
-        header.mode = self.settings.mode
-        header.target = (
-            "in-process simulator"
-            if self.settings.hummingbot.url is None
-            else self.settings.hummingbot.url
-        )
-        header.connection = "not connected"
+        self.fleet.watch(self, partial(show_in_header, header))
+        show_in_header(header, self.fleet.state)
         header.model = self.assistant.label if self.assistant else "no assistant"
         self._update_layout(self.size.width)
         self.focus_pane("chat")
@@ -133,8 +144,11 @@ class TradeAgentApp(App[None]):
             )
         if self.draft_path is not None:
             self.query_one(StrategyPane).load_path(self.draft_path)
+        self.fleet.start()
+        self.refresh_bindings()
 
     async def on_unmount(self) -> None:
+        await self.fleet.aclose()
         if self.assistant is not None:
             await self.assistant.aclose()
 
@@ -276,7 +290,19 @@ class TradeAgentApp(App[None]):
         await self.query_one(ChatPane).new_conversation()
 
     def action_refresh(self) -> None:
-        self.notify("Not connected to a Hummingbot API.", severity="warning")
+        if not self.fleet.refresh_now():
+            problem = self.fleet.state.problem or f"Still connecting to {self.fleet.state.target}."
+            self.notify(problem, title="Refresh", severity="warning")
+
+    def action_accounts(self) -> None:
+        if self.fleet.client is None:
+            self.notify(self.fleet.state.problem, title="Accounts", severity="warning")
+            return
+        self.push_screen(AccountsScreen(self.fleet.client, journal=self.journal))
+
+    @on(BotsPane.DetailRequested)
+    def _open_bot_detail(self, event: BotsPane.DetailRequested) -> None:
+        self.push_screen(BotDetailScreen(self.fleet, event.bot, journal=self.journal))
 
     def action_kill_switch(self) -> None:
         self.notify("Kill switch is not available yet.", severity="warning")
@@ -284,7 +310,9 @@ class TradeAgentApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "new_chat":
             return not any(chat.streaming for chat in self.query(ChatPane))
-        if action in {"deploy", "stop_bot", "backtest", "refresh", "kill_switch"}:
+        if action == "refresh":
+            return True if self.fleet.connected else None
+        if action in {"deploy", "stop_bot", "backtest", "kill_switch"}:
             # Greyed out until the capability behind it is wired in.
             return None
         return True
@@ -305,6 +333,12 @@ class TradeAgentApp(App[None]):
                 partial(self.run_action, action),
             )
         yield from strategy_commands(self.query_one(StrategyPane))
+        if self.fleet.connected:
+            yield SystemCommand(
+                "Accounts",
+                "Exchange keys of each account: add, check, delete",
+                self.action_accounts,
+            )
         yield from super().get_system_commands(screen)
 
 
@@ -313,11 +347,14 @@ def make_app(
     *,
     draft_path: Path | None = None,
     assistant: Assistant | None = None,
+    hb: HbOpener | None = None,
     journal: Journal | None = None,
+    clock: Clock = utc_now,
 ) -> TradeAgentApp:
     """Build the app from settings and injected services (the CLI and the tests both use this).
 
     Without an injected assistant: Claude when a key is set, else the offline assistant.
+    ``hb`` builds the Hummingbot connection inside the running app (default: from settings).
     """
     from tradeagent.assistant_setup import build_assistant
 
@@ -335,7 +372,9 @@ def make_app(
         settings,
         draft_path=draft_path,
         assistant=assistant or build_assistant(settings),
+        hb=hb or SettingsOpener(settings),
         journal=journal,
+        clock=clock,
     )
     app.journal_problem = problem
     return app
