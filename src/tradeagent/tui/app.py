@@ -28,8 +28,16 @@ from tradeagent.settings import Settings
 from tradeagent.tui import gc_policy
 from tradeagent.tui.chat_store import ChatStore
 from tradeagent.tui.conversation_commands import ConversationCommands
+from tradeagent.tui.desk_flows import (
+    DEPLOY_GROUP,
+    KILL_GROUP,
+    STOP_GROUP,
+    DeskEvent,
+    DeskFlows,
+    StopRequested,
+)
 from tradeagent.tui.draft import Draft
-from tradeagent.tui.fleet_link import Clock, FleetLink, show_in_header, utc_now
+from tradeagent.tui.fleet_link import Clock, FleetLink, FleetState, show_in_header, utc_now
 from tradeagent.tui.keys import ACTION_HELP, APP_BINDINGS, binding_ids
 from tradeagent.tui.messages import DraftChanged, StrategyProposed
 from tradeagent.tui.screens.accounts import AccountsScreen
@@ -92,8 +100,10 @@ class TradeAgentApp(App[None]):
             clock=clock,
             journal=journal,
         )
+        self.desk = DeskFlows(self, settings, client=lambda: self.fleet.client, journal=journal)
         self.journal_problem: str | None = None
         self.keymap_problems: list[str] = []
+        self._was_connected = False
         self._active_pane: PaneName = "chat"
         self._width = 160
 
@@ -131,6 +141,7 @@ class TradeAgentApp(App[None]):
         self._apply_theme()
         header = self.query_one(StatusHeader)
         self.fleet.watch(self, partial(show_in_header, header))
+        self.fleet.watch(self, self._connection_changed)
         show_in_header(header, self.fleet.state)
         header.model = self.assistant.label if self.assistant else "no assistant"
         self._update_layout(self.size.width)
@@ -145,7 +156,14 @@ class TradeAgentApp(App[None]):
         if self.draft_path is not None:
             self.query_one(StrategyPane).load_path(self.draft_path)
         self.fleet.start()
+        self.desk.reconcile_on_start()
         self.refresh_bindings()
+
+    def _connection_changed(self, state: FleetState) -> None:
+        connected = self.fleet.connected
+        if connected != self._was_connected:
+            self._was_connected = connected
+            self.refresh_bindings()  # deploy, stop and the kill switch need a connection
 
     async def on_unmount(self) -> None:
         await self.fleet.aclose()
@@ -278,10 +296,32 @@ class TradeAgentApp(App[None]):
         self.push_screen(ConfirmScreen("Work in flight", body, yes="Quit"), answered)
 
     def action_deploy(self) -> None:
-        self.notify("Deploy is not available yet.", severity="warning")
+        draft = self.draft
+        if draft is None or draft.config is None:
+            self.notify("No valid draft to deploy: fix it in the preview first.", title="Deploy")
+            return
+        self.desk.deploy(draft.config)
 
     def action_stop_bot(self) -> None:
-        self.notify("Stopping bots is not available yet.", severity="warning")
+        bot = self.query_one(BotsPane).selected_bot
+        if bot is None:
+            self.notify("Select a bot in the bots pane (F4) first.", title="Stop")
+            return
+        fleet = self.fleet.state.fleet
+        view = fleet.get(bot) if fleet is not None else None
+        self.desk.stop(bot, view.controller_ids if view is not None else ())
+
+    def action_journal(self) -> None:
+        self.desk.open_journal()
+
+    @on(StopRequested)
+    def _stop_requested(self, event: StopRequested) -> None:
+        if not self.desk.busy(STOP_GROUP):
+            self.desk.stop(event.bot, event.controllers, event.choice)
+
+    @on(DeskEvent)
+    def _desk_event(self, event: DeskEvent) -> None:
+        self.fleet.refresh_now()
 
     def action_backtest(self) -> None:
         self.notify("Backtesting is not available yet.", severity="warning")
@@ -305,14 +345,22 @@ class TradeAgentApp(App[None]):
         self.push_screen(BotDetailScreen(self.fleet, event.bot, journal=self.journal))
 
     def action_kill_switch(self) -> None:
-        self.notify("Kill switch is not available yet.", severity="warning")
+        self.desk.kill_switch()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "new_chat":
             return not any(chat.streaming for chat in self.query(ChatPane))
         if action == "refresh":
             return True if self.fleet.connected else None
-        if action in {"deploy", "stop_bot", "backtest", "kill_switch"}:
+        if action in {"deploy", "stop_bot", "kill_switch"}:
+            # Greyed out while disconnected, while the same flow runs, and (deploy) without a
+            # valid draft.
+            group = {"deploy": DEPLOY_GROUP, "stop_bot": STOP_GROUP, "kill_switch": KILL_GROUP}
+            ready = self.fleet.connected and not self.desk.busy(group[action])
+            if action == "deploy":
+                ready = ready and self.draft is not None and self.draft.valid
+            return True if ready else None
+        if action == "backtest":
             # Greyed out until the capability behind it is wired in.
             return None
         return True
@@ -333,6 +381,12 @@ class TradeAgentApp(App[None]):
                 partial(self.run_action, action),
             )
         yield from strategy_commands(self.query_one(StrategyPane))
+        if self.journal is not None:
+            yield SystemCommand(
+                "Journal",
+                "Proposals, backtests, preflights, deploys, stops and watch findings",
+                self.action_journal,
+            )
         if self.fleet.connected:
             yield SystemCommand(
                 "Accounts",

@@ -71,6 +71,16 @@ class DeskEvent(Message):
         self.stop_result = stop_result
 
 
+class StopRequested(Message):
+    """Stop ``bot`` this way (from the bot detail's keys); the app runs the stop flow."""
+
+    def __init__(self, bot: str, choice: StopChoice, controllers: Sequence[str] = ()) -> None:
+        super().__init__()
+        self.bot = bot
+        self.choice = choice
+        self.controllers = tuple(controllers)
+
+
 @dataclass
 class WatchState:
     """The latest the watch said about one bot."""
@@ -219,19 +229,21 @@ class DeskFlows:
 
     # -- stop ------------------------------------------------------------------------------
 
-    def stop(self, bot: str, controllers: Sequence[str]) -> Worker[None]:
+    def stop(
+        self, bot: str, controllers: Sequence[str], choice: StopChoice | None = None
+    ) -> Worker[None]:
+        """Ask how to stop ``bot`` (unless ``choice`` says), confirm, stop, verify."""
         return self.app.run_worker(
-            self._stop(bot, list(controllers)),
+            self._stop(bot, list(controllers), choice),
             group=STOP_GROUP,
             exclusive=True,
             exit_on_error=False,
             description=f"stop of {bot}",
         )
 
-    async def _stop(self, bot: str, controllers: list[str]) -> None:
-        choice: StopChoice | None = await self.app.push_screen_wait(
-            StopChoiceScreen(bot, controllers)
-        )
+    async def _stop(self, bot: str, controllers: list[str], choice: StopChoice | None) -> None:
+        if choice is None:
+            choice = await self.app.push_screen_wait(StopChoiceScreen(bot, controllers))
         if choice is None:
             return
         sure = await self.app.push_screen_wait(

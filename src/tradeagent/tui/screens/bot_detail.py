@@ -2,6 +2,7 @@
 
 The figures come from the same status refreshes as the bots pane (no extra polling); the
 controllers' configs are read once when the screen opens and again after a stop or restart.
+``t`` stops the bot and ``a`` stops and archives it, through the app's verified stop flow.
 ``k`` stops the selected controller and ``r`` restarts it (its ``manual_kill_switch``), after a
 confirmation, then the result is verified by refreshing until the bot shows it.
 """
@@ -21,13 +22,15 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 from textual_plotext import PlotextPlot
 
-from tradeagent.desk import controller_brief
+from tradeagent.desk import StopKind, controller_brief
 from tradeagent.desk import fleet_format as fmt
 from tradeagent.desk.fleet import BotView, ControllerView
 from tradeagent.desk.journal import Journal, JournalError
 from tradeagent.hb import HummingbotError
+from tradeagent.tui.desk_flows import StopRequested
 from tradeagent.tui.fleet_link import FleetLink, FleetState
 from tradeagent.tui.screens.confirm import ConfirmScreen
+from tradeagent.tui.screens.stop_screens import StopChoice
 from tradeagent.tui.widgets.bots_table import STATUS_STYLES, pnl_style
 
 VERIFY_ROUNDS = 15
@@ -81,6 +84,8 @@ class BotDetailScreen(Screen[None]):
             id="detail-restart-controller",
             tooltip="Restart a controller stopped with k",
         ),
+        Binding("t", "stop_bot('stop')", "Stop bot", id="detail-stop-bot"),
+        Binding("a", "stop_bot('archive')", "Stop and archive", id="detail-archive-bot"),
         Binding("slash", "search_logs", "Search logs", id="detail-search"),
     ]
 
@@ -356,11 +361,17 @@ class BotDetailScreen(Screen[None]):
         return row_key.value
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop_bot":
+            return True if self.link.client is not None else None
         if action in {"stop_controller", "restart_controller"}:
             if self.link.client is None or self.busy:
                 return None
             return True if self.selected_controller() else None
         return True
+
+    def action_stop_bot(self, kind: str) -> None:
+        controllers = self.bot.controller_ids if self.bot is not None else ()
+        self.post_message(StopRequested(self.bot_name, StopChoice(StopKind(kind)), controllers))
 
     def action_stop_controller(self) -> None:
         self._change_controller(stop=True)
