@@ -34,7 +34,8 @@ from tradeagent.desk.plan import is_instance_of
 from tradeagent.desk.report import entry_row, kill_switch_text, review_text
 from tradeagent.desk.review import DeployReview
 from tradeagent.desk_setup import desk_options, open_journal
-from tradeagent.hb import HummingbotClient, HummingbotError
+from tradeagent.hb import HummingbotError
+from tradeagent.hb_setup import HbSetupError, open_hummingbot
 from tradeagent.settings import Settings
 from tradeagent.strategy import ConfigError, ControllerConfigBase, load_yaml
 
@@ -49,43 +50,23 @@ class CommandError(Exception):
 
 
 @asynccontextmanager
-async def open_client(settings: Settings) -> AsyncIterator[HummingbotClient]:
-    """The configured Hummingbot API, or the built-in simulator in-process (SIM)."""
-    hb = settings.hummingbot
-    password = hb.password.get_secret_value()
-    if hb.url is not None:
-        async with HummingbotClient(
-            hb.url, hb.username, password, timeout=hb.timeout_s, long_timeout=hb.long_timeout_s
-        ) as client:
-            yield client
-        return
-    from tradeagent.sim import EmbeddedSimulator, SimOptions
-
-    options = SimOptions(
-        username=hb.username,
-        password=password,
-        speed=hb.sim_speed,
-        state_file=hb.sim_state_file,
-    )
-    async with (
-        EmbeddedSimulator(options) as sim,
-        HummingbotClient(
-            sim.base_url, hb.username, password, transport=sim.transport, label="the simulator"
-        ) as client,
-    ):
-        yield client
-
-
-@asynccontextmanager
 async def open_desk(settings: Settings) -> AsyncIterator[Desk]:
-    async with open_client(settings) as client:
-        journal = open_journal(settings, client.url)
-        try:
-            desk = Desk(client, journal, desk_options(settings))
-            _report_reconciled(await desk.reconcile())
-            yield desk
-        finally:
-            journal.close()
+    try:
+        journal = open_journal(settings)
+    except JournalError as exc:
+        raise CommandError(f"{exc} Nothing is sent without the journal.") from None
+    try:
+        connection = open_hummingbot(settings)
+    except HbSetupError as exc:
+        journal.close()
+        raise CommandError(str(exc)) from None
+    try:
+        desk = Desk(connection.client, journal, desk_options(settings))
+        _report_reconciled(await desk.reconcile())
+        yield desk
+    finally:
+        journal.close()
+        await connection.aclose()
 
 
 def _report_reconciled(found: Sequence[Reconciled]) -> None:

@@ -15,8 +15,8 @@ from tradeagent.desk import (
 )
 from tradeagent.settings import Settings
 
-SIM_SERVER = "http://simulator"
-"""How the journal names the in-process simulator (its client's base URL)."""
+SIM_SERVER = "sim"
+"""How the journal names the built-in simulator (the app and the CLI alike)."""
 
 
 def desk_options(settings: Settings) -> DeskOptions:
@@ -41,8 +41,9 @@ def desk_options(settings: Settings) -> DeskOptions:
     )
 
 
-def open_journal(settings: Settings, server: str | None = None) -> Journal:
-    server = server or settings.hummingbot.url or SIM_SERVER
+def open_journal(settings: Settings) -> Journal:
+    """The journal in the data dir, its rows naming the configured server (or the simulator)."""
+    server = settings.hummingbot.url or SIM_SERVER
     return Journal(journal_path(settings.data_dir), server=server, mode=settings.mode)
 
 

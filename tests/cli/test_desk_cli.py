@@ -199,7 +199,7 @@ def test_journal_filters_and_json(files: dict[str, Path]) -> None:
     assert "ok" in lines[1]
     recent = json.loads(invoke("journal", "--since", "1h", "--json").output)
     assert {"preflight", "deploy.begin", "deploy.outcome"} <= {e["kind"] for e in recent}
-    assert all(e["server"] == "http://simulator" and e["mode"] == "SIM" for e in recent)
+    assert all(e["server"] == "sim" and e["mode"] == "SIM" for e in recent)
     assert json.loads(invoke("journal", "--since", "2999-01-01", "--json").output) == []
     bad = invoke("journal", "--since", "yesterday")
     assert bad.exit_code == 2 and "30m, 2h, 7d" in bad.output
@@ -225,8 +225,21 @@ def test_a_backtest_from_the_shell_opens_the_live_gate(server: str, files: dict[
     assert "synthetic candles" in passed.output
 
 
-def test_sim_server_name_matches_the_simulator() -> None:
-    from tradeagent.desk_setup import SIM_SERVER
-    from tradeagent.sim.embedded import BASE_URL
+def test_the_cli_and_the_app_journal_the_same_server_name() -> None:
+    from tradeagent.desk_setup import SIM_SERVER, open_journal
+    from tradeagent.settings import load_settings
+    from tradeagent.tui.app import make_app
 
-    assert SIM_SERVER == BASE_URL
+    settings = load_settings().settings
+    app = make_app(settings)
+    assert app.journal is not None and app.journal.server == SIM_SERVER
+    assert open_journal(settings).server == SIM_SERVER
+
+
+def test_no_journal_no_deploy(files: dict[str, Path], tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the data dir should be")
+    os.environ["TRADEAGENT_PATHS__DATA_DIR"] = str(blocked)
+    result = invoke("deploy", str(files["btc_bb"]), "--yes")
+    assert result.exit_code == 2
+    assert "Cannot open the journal" in result.output and "Nothing is sent" in result.output

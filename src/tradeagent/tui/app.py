@@ -22,7 +22,8 @@ from textual.widgets import Footer, Tab, Tabs
 from textual.worker import WorkerState
 
 from tradeagent.ai.assistant import Assistant
-from tradeagent.desk.journal import Journal, JournalError, journal_path
+from tradeagent.desk.journal import Journal, JournalError
+from tradeagent.desk_setup import open_journal
 from tradeagent.hb_setup import SIM_TARGET, HbOpener, SettingsOpener
 from tradeagent.settings import Settings
 from tradeagent.tui import gc_policy
@@ -415,11 +416,7 @@ def make_app(
     problem = None
     if journal is None:
         try:
-            journal = Journal(
-                journal_path(settings.data_dir),
-                server=settings.hummingbot.url or "sim",
-                mode=settings.mode,
-            )
+            journal = open_journal(settings)
         except JournalError as exc:
             problem = str(exc)
     app = TradeAgentApp(
