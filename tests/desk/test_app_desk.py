@@ -12,13 +12,14 @@ import pytest
 from desk_harness import BB, PMM, Bench, config
 from desk_tui import on_screen, until
 from textual.message import Message
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from tradeagent.hb_setup import HbConnection
 from tradeagent.settings import load_settings
 from tradeagent.tui.app import TradeAgentApp, make_app
 from tradeagent.tui.desk_flows import DeskEvent
 from tradeagent.tui.messages import StrategyProposed
+from tradeagent.tui.screens.bot_detail import BotDetailScreen
 from tradeagent.tui.screens.confirm import ConfirmScreen
 from tradeagent.tui.screens.deploy_confirm import DeployConfirmScreen
 from tradeagent.tui.screens.journal import JournalScreen
@@ -85,7 +86,13 @@ async def test_from_a_chat_proposal_to_a_running_bot_and_back_to_stopped(bench: 
         await pilot.press("ctrl+r")
         pane = app.query_one(BotsPane)
         await until(pilot, lambda: pane.selected_bot == deployed.bot, "the bot in the pane")
-        await pilot.press("f4", "ctrl+t")
+        await pilot.press("f4", "enter")
+        await until(pilot, on_screen(app, BotDetailScreen), "the bot detail")
+        summary = str(app.screen.query_one("#detail-summary", Static).render())
+        assert f"watch: {verdict.summary}" in summary
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, BotDetailScreen), "back")
+        await pilot.press("ctrl+t")
         await until(pilot, on_screen(app, StopChoiceScreen), "the stop choice")
         await pilot.press("s")
         await until(pilot, on_screen(app, ConfirmScreen), "the stop confirmation")
@@ -193,3 +200,25 @@ async def test_a_crash_mid_deploy_is_settled_when_the_app_starts(bench: Bench) -
         await until(pilot, lambda: bench.journal.unfinished() == [], "reconciled")
         outcome = bench.journal.entries(kind="deploy.outcome")[-1]
         assert outcome.payload["outcome"] == "reconciled:running"
+
+
+async def test_the_bot_detail_archives_with_a_and_verifies(bench: Bench) -> None:
+    bot = await bench.running_bot(PMM, name="mm")
+    messages: list[Message] = []
+    app = app_on(bench)
+    async with app.run_test(size=(160, 45), message_hook=messages.append) as pilot:
+        await until(pilot, lambda: app.fleet.connected, "connected")
+        await pilot.press("ctrl+r")
+        pane = app.query_one(BotsPane)
+        await until(pilot, lambda: pane.selected_bot == bot, "the bot in the pane")
+        await pilot.press("f4", "enter")
+        await until(pilot, on_screen(app, BotDetailScreen), "the bot detail")
+        await pilot.press("a")
+        await until(pilot, on_screen(app, ConfirmScreen), "the confirmation")
+        body = str(app.screen.query_one("#confirm-body", Static).render())
+        assert "archive its files" in body
+        await pilot.press("y")
+        await until(pilot, lambda: bool(desk_events(messages, stopped=True)), "archived")
+        result = desk_events(messages, stopped=True)[0].stop_result
+        assert result is not None and result.state.value == "archived", result
+        assert bench.log.sent("POST", "/bot-orchestration/stop-and-archive-bot/")

@@ -343,7 +343,9 @@ class TradeAgentApp(App[None]):
 
     @on(BotsPane.DetailRequested)
     def _open_bot_detail(self, event: BotsPane.DetailRequested) -> None:
-        self.push_screen(BotDetailScreen(self.fleet, event.bot, journal=self.journal))
+        self.push_screen(
+            BotDetailScreen(self.fleet, event.bot, journal=self.journal, watch=self.desk.watch_line)
+        )
 
     def action_kill_switch(self) -> None:
         self.desk.kill_switch()

@@ -123,6 +123,11 @@ class DeskFlows:
             for worker in self.app.workers
         )
 
+    def watch_line(self, bot: str) -> str | None:
+        """What the post-deploy watch last said about ``bot``; None if it was not watched."""
+        state = self.watches.get(bot)
+        return state.line if state is not None else None
+
     def _desk(self, what: str, *, journal_required: bool) -> Desk | None:
         client = self.client()
         if client is None:

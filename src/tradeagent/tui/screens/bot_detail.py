@@ -10,7 +10,7 @@ confirmation, then the result is verified by refreshing until the bot shows it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -89,11 +89,20 @@ class BotDetailScreen(Screen[None]):
         Binding("slash", "search_logs", "Search logs", id="detail-search"),
     ]
 
-    def __init__(self, link: FleetLink, bot: str, *, journal: Journal | None = None) -> None:
+    def __init__(
+        self,
+        link: FleetLink,
+        bot: str,
+        *,
+        journal: Journal | None = None,
+        watch: Callable[[str], str | None] | None = None,
+    ) -> None:
         super().__init__()
         self.link = link
         self.bot_name = bot
         self.journal = journal
+        self.watch_word = watch
+        """The post-deploy watch's latest word on a bot (None: not watched this session)."""
         self.bot: BotView | None = None
         self.configs: dict[str, Mapping[str, Any]] = {}
         self.search = ""
@@ -200,6 +209,9 @@ class BotDetailScreen(Screen[None]):
             )
             if bot.win_rate is not None:
                 text.append(f" ({bot.wins} of {bot.wins + bot.losses} decided closes)", "dim")
+        watched = self.watch_word(self.bot_name) if self.watch_word is not None else None
+        if watched:
+            text.append(f"\nwatch: {watched}", style="italic")
         self.query_one("#detail-summary", Static).update(text)
         if bot is not None and bot.problem:
             self._note(bot.problem, error=True)
