@@ -40,6 +40,11 @@ from tradeagent.settings import Settings
 from tradeagent.strategy import ConfigError, ControllerConfigBase, load_yaml
 
 OK, NOT_DONE, USAGE, WATCH_FAILED = 0, 1, 2, 3
+EPHEMERAL_SIM = (
+    "Note: without hummingbot.url this runs on a built-in simulator that lives in this process "
+    "only; set hummingbot.sim_state_file to keep its bots between commands (or run "
+    "`tradeagent sim` and point hummingbot.url at it)."
+)
 
 _RELATIVE = re.compile(r"^(\d+)\s*([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -51,6 +56,8 @@ class CommandError(Exception):
 
 @asynccontextmanager
 async def open_desk(settings: Settings) -> AsyncIterator[Desk]:
+    if settings.hummingbot.url is None and settings.hummingbot.sim_state_file is None:
+        click.echo(EPHEMERAL_SIM, err=True)
     try:
         journal = open_journal(settings)
     except JournalError as exc:
@@ -289,6 +296,8 @@ def journal_command(
     if not path.exists():
         click.echo(f"The journal at {path} is empty: nothing was deployed or stopped yet.")
         return OK
+    if settings.hummingbot.url is None and settings.hummingbot.sim_state_file is None:
+        click.echo(EPHEMERAL_SIM, err=True)
     try:
         journal = open_journal(settings)
     except JournalError as exc:

@@ -243,3 +243,17 @@ def test_no_journal_no_deploy(files: dict[str, Path], tmp_path: Path) -> None:
     result = invoke("deploy", str(files["btc_bb"]), "--yes")
     assert result.exit_code == 2
     assert "Cannot open the journal" in result.output and "Nothing is sent" in result.output
+
+
+def test_the_sim_keeps_bots_between_commands_with_a_state_file(tmp_path: Path) -> None:
+    path = tmp_path / "btc_bb.yml"
+    path.write_text(yaml.safe_dump(BB))
+    fresh = invoke("stop", "btc_bb")
+    assert "lives in this process only" in fresh.output
+    os.environ["TRADEAGENT_HUMMINGBOT__SIM_STATE_FILE"] = str(tmp_path / "sim.json")
+    deployed = invoke("deploy", str(path), "--yes", "--watch", "0")
+    assert deployed.exit_code == 0, deployed.output
+    assert "lives in this process only" not in deployed.output
+    stopped = invoke("stop", "btc_bb")
+    assert stopped.exit_code == 0, stopped.output
+    assert "btc_bb-" in stopped.output and "not on the server" not in stopped.output
