@@ -296,8 +296,6 @@ def journal_command(
     if not path.exists():
         click.echo(f"The journal at {path} is empty: nothing was deployed or stopped yet.")
         return OK
-    if settings.hummingbot.url is None and settings.hummingbot.sim_state_file is None:
-        click.echo(EPHEMERAL_SIM, err=True)
     try:
         journal = open_journal(settings)
     except JournalError as exc:

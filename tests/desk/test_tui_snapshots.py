@@ -6,6 +6,7 @@ Regenerate deliberately: pytest tests/desk/test_tui_snapshots.py --snapshot-upda
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,10 @@ from tradeagent.tui.screens.deploy_confirm import DeployConfirmScreen
 
 
 def app() -> Any:
-    """The real app (its styles), with the confirmation pushed on top."""
-    return make_app(load_settings().settings)
+    """The real app (its styles) with no server behind it (nothing moves in the header), the
+    confirmation pushed on top."""
+    stopped = datetime(2026, 1, 1, tzinfo=UTC)
+    return make_app(load_settings().settings, hb=lambda: None, clock=lambda: stopped)
 
 
 def showing_review(home: Path, **options: Any) -> Any:
