@@ -70,10 +70,6 @@ class ControllerView:
         return self.realized + self.unrealized
 
     @property
-    def open_positions(self) -> int:
-        return len(self.report.positions_summary) if self.report is not None else 0
-
-    @property
     def positions(self) -> tuple[PositionView, ...]:
         """Built on demand: the pane only counts them, the detail screen lists them."""
         if self.report is None:
@@ -118,7 +114,6 @@ class BotView:
     open_positions: int = 0
     close_types: tuple[tuple[str, int], ...] = ()
     problem: str = ""
-    source: str = ""
     raw: BotReport | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -276,7 +271,6 @@ def read_bot(name: str, status: BotReport) -> BotView:
         open_positions=positions,
         close_types=by_count(counts),
         problem=status.error,
-        source=status.source,
         raw=status,
     )
 

@@ -94,10 +94,6 @@ class PnlHistory:
             cached = self._sparks[(bot, width)] = (count, last, text)
         return cached[2], series.values[-1] - series.values[0]
 
-    @property
-    def bots(self) -> list[str]:
-        return sorted(self._series)
-
     # -- the journal --------------------------------------------------------------------
 
     def journal_due(self, now: datetime) -> bool:

@@ -156,9 +156,9 @@ class TradeAgentApp(App[None]):
             )
         if self.draft_path is not None:
             self.query_one(StrategyPane).load_path(self.draft_path)
-        self.fleet.start()
+        # After the first frame: opening the simulator imports for a second.
+        self.call_after_refresh(self.fleet.start)
         self.desk.reconcile_on_start()
-        self.refresh_bindings()
 
     def _connection_changed(self, state: FleetState) -> None:
         connected = self.fleet.connected
