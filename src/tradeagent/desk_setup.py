@@ -3,23 +3,25 @@ CLI and the TUI share (both faces build them here)."""
 
 from __future__ import annotations
 
-from tradeagent.backtest import BacktestResult
-from tradeagent.desk import (
-    DeskOptions,
-    GateMode,
-    Journal,
-    StopOptions,
-    WatchOptions,
-    journal_path,
-    record_result,
-)
+from typing import TYPE_CHECKING
+
+from tradeagent.desk.journal import Journal, journal_path
 from tradeagent.settings import Settings
+
+if TYPE_CHECKING:
+    from tradeagent.backtest import BacktestResult  # numpy: only when a backtest ran
+    from tradeagent.desk.service import DeskOptions
 
 SIM_SERVER = "sim"
 """How the journal names the built-in simulator (the app and the CLI alike)."""
 
 
 def desk_options(settings: Settings) -> DeskOptions:
+    from tradeagent.desk.gate import GateMode
+    from tradeagent.desk.service import DeskOptions
+    from tradeagent.desk.stop import StopOptions
+    from tradeagent.desk.watch import WatchOptions
+
     desk = settings.desk
     return DeskOptions(
         mode=settings.mode,
@@ -49,6 +51,8 @@ def open_journal(settings: Settings) -> Journal:
 
 def journal_backtest(settings: Settings, result: BacktestResult) -> None:
     """Record a finished backtest under its config's hash: the deploy gate looks for it."""
+    from tradeagent.desk.gate import record_result
+
     journal = open_journal(settings)
     try:
         record_result(journal, result)

@@ -207,4 +207,7 @@ async def test_a_crash_mid_stop_is_reconciled_at_the_next_start(bench: Bench) ->
         title, message, _ = app.said("had no recorded outcome")[0]
         assert title == "After a crash" and f"{bot} shows stopped" in message
         assert bench.journal.unfinished() == []
-        assert app.flows.reconcile_on_start() is None  # nothing left to settle
+        again = app.flows.reconcile_on_start()
+        assert again is not None
+        await again.wait()
+        assert len([t for t in app.told if t[0] == "After a crash"]) == 1  # nothing new

@@ -11,11 +11,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tradeagent.backtest import BacktestResult
 from tradeagent.desk.checks import Check, Verdict
 from tradeagent.desk.journal import Entry, Journal
+
+if TYPE_CHECKING:
+    from tradeagent.backtest import BacktestResult  # numpy: only when a backtest ran
 
 BACKTEST_KIND = "backtest"
 

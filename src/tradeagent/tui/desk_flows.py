@@ -12,36 +12,25 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
-from tradeagent.desk import (
-    DeployState,
-    Desk,
-    Journal,
-    JournalError,
-    StopResult,
-    WatchFinding,
-    WatchVerdict,
-    journal_path,
-)
+from tradeagent.desk.journal import Journal, JournalError, journal_path
+from tradeagent.desk.stop import StopKind, StopResult
 from tradeagent.desk.timing import REAL, Pacer
-from tradeagent.desk.watch import Watch
-from tradeagent.desk_setup import desk_options
 from tradeagent.hb import HummingbotClient, HummingbotError
 from tradeagent.settings import Settings
-from tradeagent.strategy import ControllerConfigBase
 from tradeagent.tui.screens.confirm import ConfirmScreen
-from tradeagent.tui.screens.deploy_confirm import DeployConfirmScreen, DeployDecision
-from tradeagent.tui.screens.journal import JournalScreen
-from tradeagent.tui.screens.stop_screens import (
-    KillSwitchConfirmScreen,
-    KillSwitchReportScreen,
-    StopChoice,
-    StopChoiceScreen,
-)
+
+if TYPE_CHECKING:
+    # The flows' machinery loads on first use, not with the app's first frame.
+    from tradeagent.desk.service import Desk
+    from tradeagent.desk.watch import Watch, WatchFinding, WatchVerdict
+    from tradeagent.strategy import ControllerConfigBase
+    from tradeagent.tui.screens.deploy_confirm import DeployDecision
 
 DEPLOY_GROUP = "deploy"
 STOP_GROUP = "stop"
@@ -69,6 +58,23 @@ class DeskEvent(Message):
         self.finding = finding
         self.verdict = verdict
         self.stop_result = stop_result
+
+
+@dataclass(frozen=True)
+class StopChoice:
+    kind: StopKind
+    controller: str | None = None
+
+    def describe(self, bot: str) -> str:
+        if self.kind is StopKind.ARCHIVE:
+            return (
+                f"Stop {bot}, cancel its open orders, remove its container and archive its files?"
+            )
+        if self.kind is StopKind.CONTROLLER:
+            return (
+                f"Stop controller {self.controller} of {bot} (its kill switch)? The others go on."
+            )
+        return f"Stop {bot} and cancel its open orders? Its container keeps running."
 
 
 class StopRequested(Message):
@@ -129,6 +135,9 @@ class DeskFlows:
         return state.line if state is not None else None
 
     def _desk(self, what: str, *, journal_required: bool) -> Desk | None:
+        from tradeagent.desk.service import Desk
+        from tradeagent.desk_setup import desk_options
+
         client = self.client()
         if client is None:
             self.app.notify(
@@ -176,6 +185,9 @@ class DeskFlows:
         )
 
     async def _deploy(self, config: ControllerConfigBase) -> None:
+        from tradeagent.desk.deploy import DeployState
+        from tradeagent.tui.screens.deploy_confirm import DeployConfirmScreen
+
         desk = self._desk("Deploy", journal_required=True)
         if desk is None:
             return
@@ -247,6 +259,8 @@ class DeskFlows:
         )
 
     async def _stop(self, bot: str, controllers: list[str], choice: StopChoice | None) -> None:
+        from tradeagent.tui.screens.stop_screens import StopChoiceScreen
+
         if choice is None:
             choice = await self.app.push_screen_wait(StopChoiceScreen(bot, controllers))
         if choice is None:
@@ -290,6 +304,11 @@ class DeskFlows:
         )
 
     async def _kill_switch(self) -> None:
+        from tradeagent.tui.screens.stop_screens import (
+            KillSwitchConfirmScreen,
+            KillSwitchReportScreen,
+        )
+
         desk = self._desk("Kill switch", journal_required=False)
         if desk is None:
             return
@@ -333,24 +352,31 @@ class DeskFlows:
     # -- journal and crash reconciliation --------------------------------------------------
 
     def open_journal(self) -> None:
+        from tradeagent.tui.screens.journal import JournalScreen
+
         if self.journal is None:
             self.app.notify("The journal could not be opened this session.", severity="error")
             return
         self.app.push_screen(JournalScreen(self.journal))
 
     def reconcile_on_start(self) -> Worker[None] | None:
-        """Settle actions a crash left without outcome, once the server is connected."""
-        try:
-            pending = self.journal.unfinished() if self.journal is not None else []
-        except JournalError:
-            return None
-        if not pending:
+        """Settle actions a crash left without outcome, once the server is connected (read off
+        the first frame: the journal may be large)."""
+        if self.journal is None:
             return None
         return self.app.run_worker(
             self._reconcile(), group="reconcile", exit_on_error=False, description="reconcile"
         )
 
     async def _reconcile(self) -> None:
+        assert self.journal is not None
+        try:
+            pending = await asyncio.to_thread(self.journal.unfinished)
+        except JournalError as exc:
+            self.app.notify(str(exc), title="Journal", severity="error")
+            return
+        if not pending:
+            return
         waited = 0.0
         while self.client() is None and waited < RECONCILE_WAIT_S:
             await asyncio.sleep(0.5)

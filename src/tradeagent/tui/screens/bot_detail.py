@@ -27,10 +27,9 @@ from tradeagent.desk import fleet_format as fmt
 from tradeagent.desk.fleet import BotView, ControllerView
 from tradeagent.desk.journal import Journal, JournalError
 from tradeagent.hb import HummingbotError
-from tradeagent.tui.desk_flows import StopRequested
+from tradeagent.tui.desk_flows import StopChoice, StopRequested
 from tradeagent.tui.fleet_link import FleetLink, FleetState
 from tradeagent.tui.screens.confirm import ConfirmScreen
-from tradeagent.tui.screens.stop_screens import StopChoice
 from tradeagent.tui.widgets.bots_table import STATUS_STYLES, pnl_style
 
 VERIFY_ROUNDS = 15

@@ -4,7 +4,6 @@ bot's verified result as it arrives."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
@@ -17,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from tradeagent.desk import KillSwitchReport, StopKind, StopResult
 from tradeagent.desk.report import stop_rows
+from tradeagent.tui.desk_flows import StopChoice
 
 _CSS = """
 {name} {{ align: center middle; }}
@@ -24,23 +24,6 @@ _CSS = """
 {name} .hint {{ color: $text-muted; margin-top: 1; }}
 {name} .error {{ color: $error; height: auto; }}
 """
-
-
-@dataclass(frozen=True)
-class StopChoice:
-    kind: StopKind
-    controller: str | None = None
-
-    def describe(self, bot: str) -> str:
-        if self.kind is StopKind.ARCHIVE:
-            return (
-                f"Stop {bot}, cancel its open orders, remove its container and archive its files?"
-            )
-        if self.kind is StopKind.CONTROLLER:
-            return (
-                f"Stop controller {self.controller} of {bot} (its kill switch)? The others go on."
-            )
-        return f"Stop {bot} and cancel its open orders? Its container keeps running."
 
 
 class StopChoiceScreen(ModalScreen[StopChoice | None]):
