@@ -204,10 +204,12 @@ async def test_a_crash_mid_stop_is_reconciled_at_the_next_start(bench: Bench) ->
         worker = app.flows.reconcile_on_start()
         assert worker is not None
         await until(pilot, lambda: bool(app.said("had no recorded outcome")), "reconciled")
+        first = app.said("After a crash")[0]
+        assert "unknown — check the server" in first[1]  # said at once, before checking
         title, message, _ = app.said("had no recorded outcome")[0]
         assert title == "After a crash" and f"{bot} shows stopped" in message
         assert bench.journal.unfinished() == []
         again = app.flows.reconcile_on_start()
         assert again is not None
         await again.wait()
-        assert len([t for t in app.told if t[0] == "After a crash"]) == 1  # nothing new
+        assert len([t for t in app.told if t[0] == "After a crash"]) == 2  # nothing new

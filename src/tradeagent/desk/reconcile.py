@@ -40,7 +40,8 @@ async def reconcile(client: HummingbotClient, journal: Journal) -> list[Reconcil
         bots = await client.bots_status()
     except HummingbotError as exc:
         return [
-            Reconciled(entry, "unknown", f"{_what(entry)}: {UNKNOWN} ({exc}).") for entry in pending
+            Reconciled(entry, "unknown", f"{describe_action(entry)}: {UNKNOWN} ({exc}).")
+            for entry in pending
         ]
     results = []
     for entry in pending:
@@ -53,7 +54,8 @@ async def reconcile(client: HummingbotClient, journal: Journal) -> list[Reconcil
             outcome, bot, found = _kill_switch(entry, bots)
         else:
             outcome, bot, found = "reconciled:unchecked", None, "nothing to check it against"
-        message = f"{_what(entry)} had no recorded outcome (tradeagent stopped mid-way): {found}."
+        what = describe_action(entry)
+        message = f"{what} had no recorded outcome (tradeagent stopped mid-way): {found}."
         journal.finish(entry.id, outcome, {"bot": bot, "message": message})
         results.append(Reconciled(entry, outcome, message))
     return results
@@ -120,7 +122,8 @@ def _kill_switch(entry: Entry, bots: dict[str, BotStatus]) -> tuple[str, str | N
     return "reconciled:stopped", None, "no bot runs on the server"
 
 
-def _what(entry: Entry) -> str:
+def describe_action(entry: Entry) -> str:
+    """ "The deploy of btc_bb at 2026-11-24 09:02:41 UTC"."""
     action = entry.kind.removesuffix(BEGIN_SUFFIX).replace("_", " ")
     payload = entry.payload
     target = payload.get("bot_name") or payload.get("bot") or ""

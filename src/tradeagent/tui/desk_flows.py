@@ -377,10 +377,28 @@ class DeskFlows:
             return
         if not pending:
             return
+        from tradeagent.desk.reconcile import UNKNOWN, describe_action
+
+        for entry in pending:
+            self.app.notify(
+                f"{describe_action(entry)}: {UNKNOWN}. Checking it against the server…",
+                title="After a crash",
+                severity="warning",
+                timeout=30,
+            )
         waited = 0.0
         while self.client() is None and waited < RECONCILE_WAIT_S:
             await asyncio.sleep(0.5)
             waited += 0.5
+        if self.client() is None:
+            self.app.notify(
+                f"Not connected: {len(pending)} action(s) stay {UNKNOWN}; they are checked "
+                "again at the next start.",
+                title="After a crash",
+                severity="error",
+                timeout=60,
+            )
+            return
         desk = self._desk("Reconcile", journal_required=True)
         if desk is None:
             return
