@@ -217,7 +217,9 @@ async def stop_command(settings: Settings, args: StopArgs) -> int:
         result = await desk.stop(bot, kind, controller=args.controller)
         click.echo(result.message, err=not result.ok)
         if result.retry_advised:
-            click.echo("Retry: the same command again, or `tradeagent stop --archive`.", err=True)
+            click.echo(
+                f"Retry: the same command again, or `tradeagent stop {bot} --archive`.", err=True
+            )
         return OK if result.ok else NOT_DONE
 
 
