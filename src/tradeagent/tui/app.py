@@ -167,6 +167,7 @@ class TradeAgentApp(App[None]):
             self.refresh_bindings()  # deploy, stop and the kill switch need a connection
 
     async def on_unmount(self) -> None:
+        gc_policy.restore()
         await self.fleet.aclose()
         if self.assistant is not None:
             await self.assistant.aclose()
