@@ -197,7 +197,15 @@ def backtest(ctx: click.Context, /, config_file: Path, as_json: bool, **options:
         access = HummingbotAccess(
             hb.url, hb.username, hb.password.get_secret_value(), hb.timeout_s, hb.long_timeout_s
         )
-    command = BacktestCommand(cache_dir=settings.cache_dir, hummingbot=access)
+    from functools import partial
+
+    from tradeagent.desk_setup import journal_backtest
+
+    command = BacktestCommand(
+        cache_dir=settings.cache_dir,
+        hummingbot=access,
+        record=partial(journal_backtest, settings),
+    )
     try:
         output = run_async(command.run(config_file, as_json=as_json, **options))
     except CommandFailed as exc:
@@ -385,3 +393,125 @@ def sim(
         )
     except SimCommandError as exc:
         fail(str(exc), code=1)
+
+
+def run_command(coro: Any) -> None:
+    """Run a desk command; its usage errors exit 2 with their message."""
+    from tradeagent.desk_commands import CommandError
+
+    try:
+        code = run_async(coro)
+    except CommandError as exc:
+        fail(str(exc))
+    sys.exit(code)
+
+
+@cli.command()
+@click.argument("configs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--name", help="Bot name (the server appends a timestamp). Default: first config's id."
+)
+@click.option("--account", help="Credentials profile. Default: hummingbot.account.")
+@click.option(
+    "--max-drawdown",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Bot drawdown cap (quote). Default: desk.global_drawdown_pct of the capital.",
+)
+@click.option(
+    "--max-controller-drawdown",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Per-controller drawdown cap (quote). Default: desk.controller_drawdown_pct.",
+)
+@click.option("--allow-same-name", is_flag=True, help="Deploy even if a bot of that name runs.")
+@click.option("--yes", is_flag=True, help="Confirm a SIM deploy without asking.")
+@click.option(
+    "--confirm", metavar="WORD", help="Confirm a LIVE deploy: the trading pair (or word)."
+)
+@click.option(
+    "--watch",
+    "watch_s",
+    type=click.FloatRange(min=0),
+    help="Seconds to watch the new bot (default desk.watch_s; 0 = do not watch).",
+)
+@click.pass_context
+def deploy(
+    ctx: click.Context,
+    configs: tuple[Path, ...],
+    name: str | None,
+    account: str | None,
+    max_drawdown: float | None,
+    max_controller_drawdown: float | None,
+    allow_same_name: bool,
+    yes: bool,
+    confirm: str | None,
+    watch_s: float | None,
+) -> None:
+    """Deploy controller configs as one bot: preflight, backtest gate, confirmation, deploy,
+    then watch the bot. Without a terminal: --yes in SIM, --confirm PAIR in LIVE."""
+    settings = load(ctx).settings
+    from decimal import Decimal
+
+    from tradeagent.desk_commands import DeployArgs, deploy_command
+
+    args = DeployArgs(
+        paths=configs,
+        name=name,
+        account=account,
+        max_drawdown=Decimal(str(max_drawdown)) if max_drawdown else None,
+        max_controller_drawdown=(
+            Decimal(str(max_controller_drawdown)) if max_controller_drawdown else None
+        ),
+        allow_same_name=allow_same_name,
+        yes=yes,
+        confirm=confirm,
+        watch_s=watch_s,
+    )
+    run_command(deploy_command(settings, args))
+
+
+@cli.command()
+@click.argument("bot", required=False)
+@click.option("--archive", is_flag=True, help="Stop, remove the container and archive its files.")
+@click.option("--controller", metavar="NAME", help="Stop one controller (its kill switch).")
+@click.option("--all", "all_bots", is_flag=True, help="Kill switch: stop every bot, verified.")
+@click.option("--yes", is_flag=True, help="Confirm --all in SIM without asking.")
+@click.option(
+    "--confirm", metavar="WORD", help="Confirm --all in LIVE (STOP or desk.confirm_word)."
+)
+@click.pass_context
+def stop(
+    ctx: click.Context,
+    bot: str | None,
+    archive: bool,
+    controller: str | None,
+    all_bots: bool,
+    yes: bool,
+    confirm: str | None,
+) -> None:
+    """Stop a bot (open orders cancelled) and check it stopped; or --archive it, or stop one
+    --controller; or stop every bot with --all. Exits 1 when a stop is not confirmed."""
+    settings = load(ctx).settings
+    from tradeagent.desk_commands import StopArgs, stop_command
+
+    args = StopArgs(bot, archive, controller, all_bots, yes, confirm)
+    run_command(stop_command(settings, args))
+
+
+@cli.command()
+@click.option("--since", help="Only entries after this: 30m, 2h, 7d, 1w, or 2026-11-24[T09:00].")
+@click.option("--kind", help="Only kinds starting with this, e.g. deploy, stop, watch, backtest.")
+@click.option("--json", "as_json", is_flag=True, help="Entries as JSON.")
+@click.option("--limit", default=200, show_default=True, type=click.IntRange(min=1))
+@click.pass_context
+def journal(
+    ctx: click.Context, since: str | None, kind: str | None, as_json: bool, limit: int
+) -> None:
+    """List the journal: proposals, backtests, preflights, deploys, stops, watch findings."""
+    settings = load(ctx).settings
+    from tradeagent.desk_commands import CommandError, journal_command
+
+    try:
+        code = journal_command(settings, since=since, kind=kind, as_json=as_json, limit=limit)
+    except CommandError as exc:
+        fail(str(exc))
+    sys.exit(code)

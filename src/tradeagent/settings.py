@@ -160,6 +160,63 @@ class BacktestSettings(_Section):
     )
 
 
+class DeskSettings(_Section):
+    """Deploy, stop and the post-deploy watch."""
+
+    backtest_gate: Literal["auto", "required", "advisory", "off"] = Field(
+        default="auto",
+        description="Backtest of the exact config before deploy: auto = required in LIVE, "
+        "advisory in SIM.",
+    )
+    confirm_word: str = Field(
+        default="",
+        max_length=64,
+        description="Word to type to confirm a LIVE deploy or kill switch; empty = the "
+        "trading pair (deploy) or STOP (kill switch).",
+    )
+    image: str = Field(
+        default="hummingbot/hummingbot:latest",
+        pattern=r"^[\w.-]+(:\d+)?/[\w./-]*hummingbot:[\w.-]+$",
+        description="Bot image (<org>/hummingbot:<tag>, so the API finds its containers).",
+    )
+    global_drawdown_pct: Decimal = Field(
+        default=Decimal("0.10"),
+        ge=0,
+        lt=1,
+        description="Default bot drawdown cap as a fraction of the bot's capital; 0 = none.",
+    )
+    controller_drawdown_pct: Decimal = Field(
+        default=Decimal("0.05"),
+        ge=0,
+        lt=1,
+        description="Default per-controller drawdown cap, fraction of its capital; 0 = none.",
+    )
+    watch_s: float = Field(
+        default=300.0, ge=0, le=86_400, description="How long to watch a bot after deploy."
+    )
+    watch_appear_s: float = Field(
+        default=90.0, gt=0, le=3600, description="A new bot must report running within this."
+    )
+    watch_poll_s: float = Field(
+        default=2.0, ge=0.2, le=600, description="Seconds between post-deploy status checks."
+    )
+    watch_idle_reports: int = Field(
+        default=60,
+        ge=1,
+        le=100_000,
+        description="Reports without orders or positions before 'not trading' is raised.",
+    )
+    stop_timeout_s: float = Field(
+        default=30.0, gt=0, le=3600, description="How long a stop may take to show 'stopped'."
+    )
+    archive_timeout_s: float = Field(
+        default=90.0, gt=0, le=3600, description="How long stop-and-archive may take."
+    )
+    kill_concurrency: int = Field(
+        default=8, ge=1, le=64, description="Bots the kill switch stops at the same time."
+    )
+
+
 _config_file: ContextVar[Path | None] = ContextVar("tradeagent_config_file", default=None)
 
 
@@ -179,6 +236,7 @@ class Settings(BaseSettings):
     ui: UiSettings = UiSettings()
     paths: PathsSettings = PathsSettings()
     backtest: BacktestSettings = BacktestSettings()
+    desk: DeskSettings = DeskSettings()
 
     @classmethod
     def settings_customise_sources(
@@ -447,6 +505,25 @@ TEMPLATE = """\
 # seed = 7                   # synthetic market
 # trade_cost = 0.0006        # fee per fill
 # resolution = "1m"
+
+[desk]
+# Backtest gate: auto = required in LIVE, advisory in SIM; or required | advisory | off.
+# backtest_gate = "auto"
+# Word typed to confirm LIVE deploys and the kill switch; empty = the trading pair / STOP.
+# confirm_word = ""
+# image = "hummingbot/hummingbot:latest"
+# Default drawdown caps as fractions of the capital (0 = none; LIVE requires caps).
+# global_drawdown_pct = 0.10
+# controller_drawdown_pct = 0.05
+# Post-deploy watch: duration, time to first report, poll, reports before "not trading".
+# watch_s = 300
+# watch_appear_s = 90
+# watch_poll_s = 2.0
+# watch_idle_reports = 60
+# Stop verification timeouts, and how many bots the kill switch stops at once.
+# stop_timeout_s = 30
+# archive_timeout_s = 90
+# kill_concurrency = 8
 """
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -158,3 +159,51 @@ def test_backtest_defaults_and_a_bad_source_named_with_its_fix(tmp_path: Path) -
         load_settings()
     assert "TRADEAGENT_BACKTEST__MODE" in str(info.value)
     assert "'hummingbot' or 'realistic'" in str(info.value)
+
+
+def test_desk_defaults_and_overrides(tmp_path: Path) -> None:
+    desk = load_settings().settings.desk
+    assert desk.backtest_gate == "auto"
+    assert desk.image == "hummingbot/hummingbot:latest"
+    assert desk.kill_concurrency == 8
+    path = write(
+        tmp_path / "c.toml",
+        '[desk]\nbacktest_gate = "required"\nconfirm_word = "SEND"\nwatch_s = 60\n'
+        'image = "registry.local:5000/acme/hummingbot:2.16"\n',
+    )
+    desk = load_settings(path).settings.desk
+    assert (desk.backtest_gate, desk.confirm_word, desk.watch_s) == ("required", "SEND", 60)
+    assert desk.image == "registry.local:5000/acme/hummingbot:2.16"
+    os.environ["TRADEAGENT_DESK__KILL_CONCURRENCY"] = "2"
+    assert load_settings(path).settings.desk.kill_concurrency == 2
+
+
+@pytest.mark.parametrize(
+    ("toml", "words"),
+    [
+        ('backtest_gate = "sometimes"', ["desk.backtest_gate", "'sometimes'"]),
+        ('image = "ubuntu:22.04"', ["desk.image", "'ubuntu:22.04'"]),
+        ("global_drawdown_pct = 1.5", ["desk.global_drawdown_pct"]),
+        ("kill_concurrency = 0", ["desk.kill_concurrency"]),
+    ],
+)
+def test_desk_bad_values_are_explained(tmp_path: Path, toml: str, words: list[str]) -> None:
+    path = write(tmp_path / "c.toml", f"[desk]\n{toml}\n")
+    with pytest.raises(SettingsError) as caught:
+        load_settings(path)
+    message = str(caught.value)
+    for word in words:
+        assert word in message
+    assert str(path) in message
+
+
+def test_template_documents_every_desk_key(tmp_path: Path) -> None:
+    from tradeagent.settings import TEMPLATE, DeskSettings
+
+    for key in DeskSettings.model_fields:
+        assert f"# {key} = " in TEMPLATE, key
+    # The template's commented values are the defaults: uncommented, they load unchanged.
+    section = TEMPLATE.split("[desk]\n", 1)[1].split("\n[", 1)[0]
+    body = [line[2:] for line in section.splitlines() if re.match(r"# \w+ = ", line)]
+    loaded = load_settings(write(tmp_path / "u.toml", "[desk]\n" + "\n".join(body) + "\n"))
+    assert loaded.settings.desk == DeskSettings()

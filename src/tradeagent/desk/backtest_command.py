@@ -7,6 +7,7 @@ with the exit code and a message a trader can act on.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,8 @@ class HummingbotAccess:
 class BacktestCommand:
     cache_dir: Path | None
     hummingbot: HummingbotAccess | None = None
+    record: Callable[[BacktestResult], None] | None = None
+    """Called with each finished backtest (the CLI journals it for the deploy gate)."""
 
     async def run(
         self,
@@ -99,6 +102,8 @@ class BacktestCommand:
         finally:
             if client is not None:
                 await client.aclose()
+        if self.record is not None:
+            self.record(result)
         return render(result, server, as_json=as_json)
 
     async def _local(

@@ -167,10 +167,16 @@ class Journal:
         return cursor.lastrowid
 
     def begin(
-        self, kind: str, payload: Mapping[str, Any], *, config_hash: str | None = None
+        self,
+        kind: str,
+        payload: Mapping[str, Any],
+        *,
+        config_hash: str | None = None,
+        ref: str | int | None = None,
     ) -> int:
-        """Record an action before doing it. Close it with :meth:`finish`."""
-        return self.append(kind + BEGIN_SUFFIX, payload, config_hash=config_hash)
+        """Record an action before doing it. Close it with :meth:`finish`. ``ref`` ties it to
+        a larger action (each bot's stop to the kill switch that sent it)."""
+        return self.append(kind + BEGIN_SUFFIX, payload, config_hash=config_hash, ref=ref)
 
     def finish(
         self,

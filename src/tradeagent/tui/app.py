@@ -22,7 +22,8 @@ from textual.widgets import Footer, Tab, Tabs
 from textual.worker import WorkerState
 
 from tradeagent.ai.assistant import Assistant
-from tradeagent.desk.journal import Journal, JournalError, journal_path
+from tradeagent.desk.journal import Journal, JournalError
+from tradeagent.desk_setup import open_journal
 from tradeagent.hb_setup import SIM_TARGET, HbOpener, SettingsOpener
 from tradeagent.settings import Settings
 from tradeagent.tui import gc_policy
@@ -31,8 +32,16 @@ from tradeagent.tui.backtest_flow import BacktestFlow
 from tradeagent.tui.backtest_options import BacktestOptions
 from tradeagent.tui.chat_store import ChatStore
 from tradeagent.tui.conversation_commands import ConversationCommands
+from tradeagent.tui.desk_flows import (
+    DEPLOY_GROUP,
+    KILL_GROUP,
+    STOP_GROUP,
+    DeskEvent,
+    DeskFlows,
+    StopRequested,
+)
 from tradeagent.tui.draft import Draft
-from tradeagent.tui.fleet_link import Clock, FleetLink, show_in_header, utc_now
+from tradeagent.tui.fleet_link import Clock, FleetLink, FleetState, show_in_header, utc_now
 from tradeagent.tui.keys import ACTION_HELP, APP_BINDINGS, binding_ids
 from tradeagent.tui.messages import DraftChanged, StrategyProposed
 from tradeagent.tui.screens.accounts import AccountsScreen
@@ -95,8 +104,10 @@ class TradeAgentApp(BacktestActions, App[None]):
             clock=clock,
             journal=journal,
         )
+        self.desk = DeskFlows(self, settings, client=lambda: self.fleet.client, journal=journal)
         self.journal_problem: str | None = None
         self.keymap_problems: list[str] = []
+        self._was_connected = False
         self._active_pane: PaneName = "chat"
         self._width = 160
         self.backtests = BacktestFlow(
@@ -140,6 +151,7 @@ class TradeAgentApp(BacktestActions, App[None]):
         self._apply_theme()
         header = self.query_one(StatusHeader)
         self.fleet.watch(self, partial(show_in_header, header))
+        self.fleet.watch(self, self._connection_changed)
         show_in_header(header, self.fleet.state)
         header.model = self.assistant.label if self.assistant else "no assistant"
         self._update_layout(self.size.width)
@@ -155,8 +167,16 @@ class TradeAgentApp(BacktestActions, App[None]):
             self.query_one(StrategyPane).load_path(self.draft_path)
         # After the first frame: opening the simulator imports for a second.
         self.call_after_refresh(self.fleet.start)
+        self.desk.reconcile_on_start()
+
+    def _connection_changed(self, state: FleetState) -> None:
+        connected = self.fleet.connected
+        if connected != self._was_connected:
+            self._was_connected = connected
+            self.refresh_bindings()  # deploy, stop and the kill switch need a connection
 
     async def on_unmount(self) -> None:
+        gc_policy.restore()
         await self.fleet.aclose()
         if self.assistant is not None:
             await self.assistant.aclose()
@@ -290,10 +310,32 @@ class TradeAgentApp(BacktestActions, App[None]):
         self.push_screen(ConfirmScreen("Work in flight", body, yes="Quit"), answered)
 
     def action_deploy(self) -> None:
-        self.notify("Deploy is not available yet.", severity="warning")
+        draft = self.draft
+        if draft is None or draft.config is None:
+            self.notify("No valid draft to deploy: fix it in the preview first.", title="Deploy")
+            return
+        self.desk.deploy(draft.config)
 
     def action_stop_bot(self) -> None:
-        self.notify("Stopping bots is not available yet.", severity="warning")
+        bot = self.query_one(BotsPane).selected_bot
+        if bot is None:
+            self.notify("Select a bot in the bots pane (F4) first.", title="Stop")
+            return
+        fleet = self.fleet.state.fleet
+        view = fleet.get(bot) if fleet is not None else None
+        self.desk.stop(bot, view.controller_ids if view is not None else ())
+
+    def action_journal(self) -> None:
+        self.desk.open_journal()
+
+    @on(StopRequested)
+    def _stop_requested(self, event: StopRequested) -> None:
+        if not self.desk.busy(STOP_GROUP):
+            self.desk.stop(event.bot, event.controllers, event.choice)
+
+    @on(DeskEvent)
+    def _desk_event(self, event: DeskEvent) -> None:
+        self.fleet.refresh_now()
 
     async def action_new_chat(self) -> None:
         await self.query_one(ChatPane).new_conversation()
@@ -311,10 +353,12 @@ class TradeAgentApp(BacktestActions, App[None]):
 
     @on(BotsPane.DetailRequested)
     def _open_bot_detail(self, event: BotsPane.DetailRequested) -> None:
-        self.push_screen(BotDetailScreen(self.fleet, event.bot, journal=self.journal))
+        self.push_screen(
+            BotDetailScreen(self.fleet, event.bot, journal=self.journal, watch=self.desk.watch_line)
+        )
 
     def action_kill_switch(self) -> None:
-        self.notify("Kill switch is not available yet.", severity="warning")
+        self.desk.kill_switch()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in BACKTEST_ACTIONS:
@@ -324,8 +368,13 @@ class TradeAgentApp(BacktestActions, App[None]):
         if action == "refresh":
             return True if self.fleet.connected else None
         if action in {"deploy", "stop_bot", "kill_switch"}:
-            # Greyed out until the capability behind it is wired in.
-            return None
+            # Greyed out while disconnected, while the same flow runs, and (deploy) without a
+            # valid draft.
+            group = {"deploy": DEPLOY_GROUP, "stop_bot": STOP_GROUP, "kill_switch": KILL_GROUP}
+            ready = self.fleet.connected and not self.desk.busy(group[action])
+            if action == "deploy":
+                ready = ready and self.draft is not None and self.draft.valid
+            return True if ready else None
         return True
 
     # --------------------------------------------------------------- palette
@@ -345,6 +394,12 @@ class TradeAgentApp(BacktestActions, App[None]):
             )
         yield from strategy_commands(self.query_one(StrategyPane))
         yield from self.backtest_commands()
+        if self.journal is not None:
+            yield SystemCommand(
+                "Journal",
+                "Proposals, backtests, preflights, deploys, stops and watch findings",
+                self.action_journal,
+            )
         if self.fleet.connected:
             yield SystemCommand(
                 "Accounts",
@@ -373,11 +428,7 @@ def make_app(
     problem = None
     if journal is None:
         try:
-            journal = Journal(
-                journal_path(settings.data_dir),
-                server=settings.hummingbot.url or "sim",
-                mode=settings.mode,
-            )
+            journal = open_journal(settings)
         except JournalError as exc:
             problem = str(exc)
     app = TradeAgentApp(

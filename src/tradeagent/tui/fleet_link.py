@@ -13,6 +13,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, Literal
 
 from textual.app import App
@@ -128,8 +129,10 @@ class FleetLink:
             self._publish(self.state)
             return
         self._set(replace(self.state, connection="connecting", problem="", now=self.clock()))
+        # A callable, not a coroutine: if the app quits before the worker starts, nothing is
+        # left un-awaited.
         self._app.run_worker(
-            self._open(self._opener),
+            partial(self._open, self._opener),
             name="connect to the Hummingbot API",
             group="bots-refresh",
             exit_on_error=False,

@@ -22,11 +22,27 @@ YOUNG_THRESHOLD = 20_000
 """Allocations between young passes (Python's default: 700)."""
 
 
+_saved_threshold: tuple[int, int, int] | None = None
+
+
 def tune() -> None:
-    """Call once the app is up."""
+    """Call once the app is up; :func:`restore` undoes it when the app ends."""
+    global _saved_threshold
     freeze_long_lived()
-    young, middle, _ = gc.get_threshold()
+    if _saved_threshold is None:
+        _saved_threshold = gc.get_threshold()
+    young, middle, _ = _saved_threshold
     gc.set_threshold(max(young, YOUNG_THRESHOLD), middle, FULL_EVERY)
+
+
+def restore() -> None:
+    """Back to Python's collector settings, and let the frozen objects be collected again
+    (several apps in one process, as in the tests, must not pile them up)."""
+    global _saved_threshold
+    gc.unfreeze()
+    if _saved_threshold is not None:
+        gc.set_threshold(*_saved_threshold)
+        _saved_threshold = None
 
 
 def freeze_long_lived() -> None:

@@ -2,6 +2,7 @@
 
 The figures come from the same status refreshes as the bots pane (no extra polling); the
 controllers' configs are read once when the screen opens and again after a stop or restart.
+``t`` stops the bot and ``a`` stops and archives it, through the app's verified stop flow.
 ``k`` stops the selected controller and ``r`` restarts it (its ``manual_kill_switch``), after a
 confirmation, then the result is verified by refreshing until the bot shows it.
 """
@@ -9,7 +10,7 @@ confirmation, then the result is verified by refreshing until the bot shows it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -21,11 +22,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 from textual_plotext import PlotextPlot
 
-from tradeagent.desk import controller_brief
+from tradeagent.desk import StopKind, controller_brief
 from tradeagent.desk import fleet_format as fmt
 from tradeagent.desk.fleet import BotView, ControllerView
 from tradeagent.desk.journal import Journal, JournalError
 from tradeagent.hb import HummingbotError
+from tradeagent.tui.desk_flows import StopChoice, StopRequested
 from tradeagent.tui.fleet_link import FleetLink, FleetState
 from tradeagent.tui.screens.confirm import ConfirmScreen
 from tradeagent.tui.widgets.bots_table import STATUS_STYLES, pnl_style
@@ -81,14 +83,25 @@ class BotDetailScreen(Screen[None]):
             id="detail-restart-controller",
             tooltip="Restart a controller stopped with k",
         ),
+        Binding("t", "stop_bot('stop')", "Stop bot", id="detail-stop-bot"),
+        Binding("a", "stop_bot('archive')", "Stop and archive", id="detail-archive-bot"),
         Binding("slash", "search_logs", "Search logs", id="detail-search"),
     ]
 
-    def __init__(self, link: FleetLink, bot: str, *, journal: Journal | None = None) -> None:
+    def __init__(
+        self,
+        link: FleetLink,
+        bot: str,
+        *,
+        journal: Journal | None = None,
+        watch: Callable[[str], str | None] | None = None,
+    ) -> None:
         super().__init__()
         self.link = link
         self.bot_name = bot
         self.journal = journal
+        self.watch_word = watch
+        """The post-deploy watch's latest word on a bot (None: not watched this session)."""
         self.bot: BotView | None = None
         self.configs: dict[str, Mapping[str, Any]] = {}
         self.search = ""
@@ -195,6 +208,9 @@ class BotDetailScreen(Screen[None]):
             )
             if bot.win_rate is not None:
                 text.append(f" ({bot.wins} of {bot.wins + bot.losses} decided closes)", "dim")
+        watched = self.watch_word(self.bot_name) if self.watch_word is not None else None
+        if watched:
+            text.append(f"\nwatch: {watched}", style="italic")
         self.query_one("#detail-summary", Static).update(text)
         if bot is not None and bot.problem:
             self._note(bot.problem, error=True)
@@ -356,11 +372,17 @@ class BotDetailScreen(Screen[None]):
         return row_key.value
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop_bot":
+            return True if self.link.client is not None else None
         if action in {"stop_controller", "restart_controller"}:
             if self.link.client is None or self.busy:
                 return None
             return True if self.selected_controller() else None
         return True
+
+    def action_stop_bot(self, kind: str) -> None:
+        controllers = self.bot.controller_ids if self.bot is not None else ()
+        self.post_message(StopRequested(self.bot_name, StopChoice(StopKind(kind)), controllers))
 
     def action_stop_controller(self) -> None:
         self._change_controller(stop=True)
