@@ -23,6 +23,8 @@ from backtest_helpers import (
 from strategy_helpers import example, pane, propose, settle
 from textual.widgets import DataTable, Input, Select
 
+from tradeagent.desk import GateMode, Verdict, find_backtest
+from tradeagent.desk.gate import gate_checks
 from tradeagent.settings import Settings
 from tradeagent.strategy import config_hash
 from tradeagent.tui.app import TradeAgentApp
@@ -370,3 +372,54 @@ async def test_the_connected_hummingbot_api_is_a_candle_source(
         assert window.candles == window.expected == 1440
         assert "1 d hummingbot" in shown(app, "#backtest-rule")
         assert "hummingbot (http://simulator) · BTC-USD · 1m" in shown(app, "#backtest-summary")
+
+
+async def test_each_backtest_is_journalled_by_config_hash_for_the_deploy_gate(
+    app_factory: AppFactory, settings: Settings
+) -> None:
+    app = app_factory(manual(settings))
+    config = example("bollinger_v1")
+    async with app.run_test(size=SIZE) as pilot:
+        stop_clocks(app)
+        journal = app.journal
+        assert journal is not None
+        digest = config_hash(config)
+        checks, _ = gate_checks(journal, [("bb", digest)], GateMode.REQUIRED, live=True)
+        assert checks[0].verdict is Verdict.FAIL
+        await propose(pilot, config)
+        await backtest(pilot)
+        summary = engine_result(config).summary
+        entries = journal.entries(kind="backtest", config_hash=digest)
+        assert len(entries) == 1
+        payload = entries[0].payload
+        assert payload["mode"] == "hummingbot"
+        assert payload["results"]["net_pnl_quote"] == summary["net_pnl_quote"]
+        assert payload["window"]["source"] == "synthetic"
+        assert payload["window"]["candles"] == 43_200
+        evidence = find_backtest(journal, digest)
+        assert evidence is not None and evidence.positions == summary["total_positions"]
+        assert evidence.days == pytest.approx(30, abs=0.01)
+        checks, _ = gate_checks(journal, [("bb", digest)], GateMode.REQUIRED, live=True)
+        assert checks[0].verdict is Verdict.PASS
+        assert "this exact config" in checks[0].detail
+        assert not app.query_one("#backtest-journal").display
+        # A changed config is another hash: not covered until it is backtested too.
+        other = config_hash(example("bollinger_v1", stop_loss=0.01))
+        assert find_backtest(journal, other) is None
+
+
+async def test_a_journal_that_cannot_be_written_is_said_and_the_results_stay(
+    app_factory: AppFactory, settings: Settings
+) -> None:
+    app = app_factory(manual(settings))
+    async with app.run_test(size=SIZE) as pilot:
+        stop_clocks(app)
+        assert app.journal is not None
+        app.journal.close()  # as if the disk went away
+        await propose(pilot, example("bollinger_v1"))
+        await backtest(pilot)
+        assert app.backtests.outcome is not None
+        note = shown(app, "#backtest-journal")
+        assert note.startswith("Not journalled (Cannot write to the journal at ")
+        assert "the deploy gate will not see this backtest" in note
+        assert app.query_one("#backtest-headline").display

@@ -114,6 +114,7 @@ class TradeAgentApp(BacktestActions, App[None]):
             self,
             BacktestOptions.from_settings(settings.backtest),
             cache_dir=settings.cache_dir,
+            record=self.journal_backtest,
             hummingbot=lambda: self.fleet.client if self.fleet.connected else None,
             now=lambda: clock().timestamp(),
         )

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 
+from tradeagent.desk.journal import Journal, JournalError
 from tradeagent.tui.backtest_flow import BacktestFlow
 from tradeagent.tui.backtest_options import BacktestOptions
 from tradeagent.tui.draft import Draft
 from tradeagent.tui.widgets.backtest_panel import BacktestPanel
 from tradeagent.tui.widgets.strategy_pane import StrategyPane
+
+if TYPE_CHECKING:
+    from tradeagent.backtest import BacktestResult
 
 BACKTEST_ACTIONS = frozenset(
     {"backtest", "backtest_options", "backtest_results", "cancel_backtest"}
@@ -27,6 +32,17 @@ PALETTE = (
 
 class BacktestActions(App[None]):
     backtests: BacktestFlow
+    journal: Journal | None
+    journal_problem: str | None
+
+    def journal_backtest(self, result: BacktestResult) -> None:
+        """Journal a finished backtest as ``tradeagent backtest`` does (by its config hash: the
+        deploy gate looks it up). Runs in a thread; raises ``JournalError`` when it cannot."""
+        from tradeagent.desk.gate import record_result
+
+        if self.journal is None:
+            raise JournalError(self.journal_problem or "The journal is not open this session.")
+        record_result(self.journal, result)
 
     def _preview_draft(self) -> Draft | None:
         # The preview's draft is current even before its DraftChanged reaches the app (a
