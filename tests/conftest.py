@@ -26,6 +26,8 @@ def clean_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         }:
             del os.environ[name]
     os.environ["TRADEAGENT_CONFIG"] = str(home / "config.toml")
+    # Tests start from an empty simulator; tests of the demo fleet turn it on themselves.
+    os.environ["TRADEAGENT_HUMMINGBOT__SIM_DEMO_BOTS"] = "false"
     os.environ["TRADEAGENT_PATHS__DATA_DIR"] = str(home / "data")
     os.environ["TRADEAGENT_PATHS__CACHE_DIR"] = str(home / "cache")
     os.environ["XDG_CONFIG_HOME"] = str(home / "xdg-config")

@@ -358,6 +358,11 @@ def doctor(ctx: click.Context, url: str | None) -> None:
 )
 @click.option("--seed", default=7, show_default=True, help="Seed of the simulated market.")
 @click.option(
+    "--demo/--no-demo",
+    default=None,
+    help="Start a fresh simulator with two demo bots trading (default: hummingbot.sim_demo_bots).",
+)
+@click.option(
     "--chaos",
     "chaos_specs",
     multiple=True,
@@ -373,6 +378,7 @@ def sim(
     speed: float | None,
     state_file: Path | None,
     seed: int,
+    demo: bool | None,
     chaos_specs: tuple[str, ...],
 ) -> None:
     """Serve the built-in Hummingbot API simulator over HTTP (for other tools)."""
@@ -386,6 +392,7 @@ def sim(
             speed=speed if speed is not None else hb.sim_speed,
             state_file=state_file or hb.sim_state_file,
             seed=seed,
+            demo=hb.sim_demo_bots if demo is None else demo,
             chaos_specs=chaos_specs,
             username=hb.username,
             password=hb.password.get_secret_value(),

@@ -88,6 +88,7 @@ def open_hummingbot(settings: Settings, *, retries: int = 2) -> HbConnection:
         password=password,
         speed=hb.sim_speed,
         state_file=hb.sim_state_file,
+        demo=hb.sim_demo_bots,
     )
     try:
         simulator = EmbeddedSimulator(options)

@@ -72,6 +72,10 @@ class HummingbotSettings(_Section):
     sim_state_file: Path | None = Field(
         default=None, description="Simulator only: keep bots across restarts in this JSON file."
     )
+    sim_demo_bots: bool = Field(
+        default=True,
+        description="Simulator only: a fresh simulator starts with two demo bots trading.",
+    )
 
     @field_validator("url")
     @classmethod
@@ -463,6 +467,8 @@ TEMPLATE = """\
 # Simulator only: market minutes per wall-clock minute, and a file to keep bots across restarts.
 # sim_speed = 1.0
 # sim_state_file = "/path/to/sim-state.json"
+# A fresh simulator starts with two demo bots (named demo-…) already trading.
+# sim_demo_bots = true
 
 [ai]
 # Claude model and limits. Without a key the offline assistant answers.

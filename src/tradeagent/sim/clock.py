@@ -62,7 +62,11 @@ class MarketClock:
         return self._clock
 
     def now(self) -> float:
-        return self._anchor_market + (self._clock.now() - self._anchor_wall) * self._speed
+        return self.at(self._clock.now())
+
+    def at(self, wall: float) -> float:
+        """The market time at wall-clock time ``wall`` (at the current speed)."""
+        return self._anchor_market + (wall - self._anchor_wall) * self._speed
 
     def set_speed(self, speed: float) -> None:
         _check_speed(speed)

@@ -24,6 +24,7 @@ def serve_simulator(
     state_file: Path | None,
     seed: int,
     chaos_specs: Iterable[str],
+    demo: bool = False,
     username: str,
     password: str,
     echo: Callable[[str], None],
@@ -38,6 +39,7 @@ def serve_simulator(
             speed=speed,
             seed=seed,
             state_file=state_file.expanduser() if state_file else None,
+            demo=demo,
         )
         app = create_app(options, chaos=chaos)
         sock = listen(host, port)

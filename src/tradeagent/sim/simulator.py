@@ -60,6 +60,8 @@ class SimOptions:
     # trade: the most out-of-date controllers run first, the rest catch up on later requests
     # (their open positions are still marked to the market meanwhile). None: no limit.
     trade_budget_s: float | None = 0.005
+    # A fresh simulator (no saved state) starts with a couple of demo bots already trading.
+    demo: bool = False
 
 
 class Simulator:
@@ -87,6 +89,10 @@ class Simulator:
         self.market_clock = MarketClock(self.wall, self.options.speed, market_start)
         if saved:
             self._restore(saved)
+        elif self.options.demo:
+            from tradeagent.sim.demo import seed_demo_bots
+
+            seed_demo_bots(self)
 
     # --- time --------------------------------------------------------------------------
     def tick(self) -> None:
@@ -158,8 +164,9 @@ class Simulator:
         }
 
     # --- deploy, stop, start, archive --------------------------------------------------
-    def deploy(self, body: dict[str, Any]) -> dict[str, Any]:
-        """``deploy-v2-controllers`` for an already validated body."""
+    def deploy(self, body: dict[str, Any], *, at: float | None = None) -> dict[str, Any]:
+        """``deploy-v2-controllers`` for an already validated body. ``at``: as if deployed at
+        that earlier wall time (demo bots), the strategy trading from then on."""
         if not self.options.config_password:
             return {
                 "success": False,
@@ -170,7 +177,7 @@ class Simulator:
             raise ApiError(
                 500, f"[Errno 2] No such file or directory: 'bots/credentials/{profile}'"
             )
-        wall = self.wall.now()
+        wall = self.wall.now() if at is None else at
         stamp = datetime.fromtimestamp(wall, UTC).strftime("%Y%m%d-%H%M%S")
         name = f"{body['instance_name']}-{stamp}"
         body = {**body, "instance_name": name, "script_config": f"{name}.yml"}
@@ -198,6 +205,9 @@ class Simulator:
         bot = SimBot(name, body, controllers, wall, self.options.boot_s)
         self.bots[name] = bot
         self.runs.deployed(name, profile, body, wall)
+        if at is not None:  # boot it back then; the next tick trades the time since
+            booted = bot.starts_at
+            bot.tick(booted, self.market, self.market_clock.at(booted), frozenset())
         self.save()
         return {
             "success": True,

@@ -13,7 +13,6 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from typing import Any, Literal
 
 from textual.app import App
@@ -21,6 +20,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.signal import Signal
 from textual.timer import Timer
+from textual.worker import Worker
 
 from tradeagent.desk import fleet_format as fmt
 from tradeagent.desk.fleet import Fleet, read_fleet
@@ -129,10 +129,15 @@ class FleetLink:
             self._publish(self.state)
             return
         self._set(replace(self.state, connection="connecting", problem="", now=self.clock()))
+        opener = self._opener
+
+        async def open_connection() -> None:
+            await self._open(opener)
+
         # A callable, not a coroutine: if the app quits before the worker starts, nothing is
         # left un-awaited.
-        self._app.run_worker(
-            partial(self._open, self._opener),
+        self._connecting: Worker[None] = self._app.run_worker(
+            open_connection,
             name="connect to the Hummingbot API",
             group="bots-refresh",
             exit_on_error=False,
