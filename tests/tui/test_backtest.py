@@ -23,6 +23,7 @@ from backtest_helpers import (
 from strategy_helpers import example, pane, propose, settle
 from textual.widgets import DataTable, Input, Select
 
+from tradeagent.backtest.sources import CandleRequest, SyntheticSource
 from tradeagent.desk import GateMode, Verdict, find_backtest
 from tradeagent.desk.gate import gate_checks
 from tradeagent.settings import Settings
@@ -423,3 +424,39 @@ async def test_a_journal_that_cannot_be_written_is_said_and_the_results_stay(
         assert note.startswith("Not journalled (Cannot write to the journal at ")
         assert "the deploy gate will not see this backtest" in note
         assert app.query_one("#backtest-headline").display
+
+
+async def test_short_and_gappy_candles_are_flagged_above_the_numbers(
+    app_factory: AppFactory, settings: Settings, tmp_path: Path
+) -> None:
+    start = 1_735_689_600  # 2025-01-01 00:00 UTC
+    end = start + 2 * 86_400 - 60
+    request = CandleRequest("hyperliquid_perpetual", "BTC-USD", "1m", start, end)
+    candles = SyntheticSource(7).candles(request)
+    hole = (candles.timestamp >= start + 3600) & (candles.timestamp < start + 4 * 3600)
+    rows = ["timestamp,open,high,low,close,volume"]
+    for i in range(len(candles)):
+        if not hole[i]:
+            rows.append(
+                f"{candles.timestamp[i]},{candles.open[i]},{candles.high[i]},"
+                f"{candles.low[i]},{candles.close[i]},{candles.volume[i]}"
+            )
+    path = tmp_path / "btc.csv"
+    path.write_text("\n".join(rows) + "\n")
+    app = app_factory(manual(settings))
+    async with app.run_test(size=SIZE) as pilot:
+        stop_clocks(app)
+        app.backtests.set_options(
+            BacktestOptions(source="file", path=path, start="2025-01-01", end="2025-01-03")
+        )
+        await propose(pilot, example("bollinger_v1"))
+        await backtest(pilot)
+        outcome = app.backtests.outcome
+        assert outcome is not None
+        warnings = shown(app, "#backtest-warnings")
+        assert "⚠ covers only 2.0 of 3.0 days asked" in warnings
+        assert "⚠ 1 gap(s) in the candles, 180 missing 1m candle(s)" in warnings
+        assert "too few to trust the statistics" in warnings
+        assert app.query_one("#backtest-warnings").display
+        assert "file (" in shown(app, "#backtest-summary")
+        assert "2,700 of 4,320 candles" in shown(app, "#backtest-summary")
