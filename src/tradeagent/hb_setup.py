@@ -11,10 +11,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
-from tradeagent.hb import HummingbotClient
 from tradeagent.settings import Settings
+
+if TYPE_CHECKING:
+    from tradeagent.hb import HummingbotClient
 
 SIM_TARGET = "in-process simulator"
 SIM_LABEL = "The built-in simulator (in-process)"
@@ -60,6 +62,7 @@ class SettingsOpener:
         self.retries = retries
 
     def prepare(self) -> None:
+        importlib.import_module("tradeagent.hb.client")  # httpx: a tenth of a second
         if self.settings.hummingbot.url is None:
             importlib.import_module("tradeagent.sim")
 
@@ -69,6 +72,8 @@ class SettingsOpener:
 
 def open_hummingbot(settings: Settings, *, retries: int = 2) -> HbConnection:
     """The configured server, or the in-process simulator when no URL is set."""
+    from tradeagent.hb import HummingbotClient
+
     hb = settings.hummingbot
     password = hb.password.get_secret_value()
     if hb.url is not None:

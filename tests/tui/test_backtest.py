@@ -334,11 +334,14 @@ async def test_palette_lists_the_backtest_entries_that_apply(
         assert "Backtest: full results" in titles
 
 
-def test_the_app_starts_without_the_engine_or_numpy() -> None:
+def test_the_app_starts_without_the_engine_numpy_httpx_or_charts() -> None:
+    """The first frame waits on imports: what the first screen does not draw loads later."""
     probe = (
         "import sys\n"
         "import tradeagent.tui.app\n"
-        "heavy = [m for m in ('numpy', 'tradeagent.backtest', 'tradeagent.desk.backtesting')\n"
+        "heavy = [m for m in ('numpy', 'tradeagent.backtest', 'tradeagent.desk.backtesting',\n"
+        "                     'httpx', 'tradeagent.hb.client', 'anthropic', 'tradeagent.sim',\n"
+        "                     'plotext', 'textual_plotext', 'fastapi')\n"
         "         if m in sys.modules]\n"
         "print('HEAVY=' + ','.join(heavy))\n"
     )

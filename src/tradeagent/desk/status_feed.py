@@ -7,9 +7,13 @@ The kill switch verifies many bots at once; without sharing, each would poll
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from tradeagent.desk.timing import Pacer
-from tradeagent.hb import BotStatus, HummingbotClient, HummingbotError
+from tradeagent.hb import BotStatus, HummingbotError
+
+if TYPE_CHECKING:
+    from tradeagent.hb import HummingbotClient
 
 
 class StatusFeed:

@@ -20,18 +20,20 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tradeagent.desk.journal import Journal
 from tradeagent.desk.status_feed import StatusFeed
 from tradeagent.desk.timing import REAL, Pacer
 from tradeagent.hb import (
     BotStatus,
-    HummingbotClient,
     HummingbotError,
     NotFound,
     UnconfirmedWrite,
 )
+
+if TYPE_CHECKING:
+    from tradeagent.hb import HummingbotClient
 
 SETTLE_S = 3.0
 """How long a stopped state must hold before it counts: bots report about every second."""

@@ -31,119 +31,133 @@ password and sent credentials never appear in messages.
 
 Tests and the in-process simulator plug in through ``transport=`` (any
 ``httpx.AsyncBaseTransport``).
+
+Names load on first use, so importing an error class or a status model does not import httpx
+and the client (about 0.1 s at start-up).
 """
 
-from tradeagent.hb.client import ControllerType, HummingbotClient, Portfolio
-from tradeagent.hb.errors import (
-    AuthFailed,
-    BadResponse,
-    ConnectionLost,
-    FieldError,
-    HummingbotError,
-    InvalidRequest,
-    NotApplied,
-    NotFound,
-    Outcome,
-    OutcomeUnknown,
-    Rejected,
-    ServerError,
-    TimedOut,
-    UnconfirmedWrite,
-    Unreachable,
-)
-from tradeagent.hb.models import (
-    DEFAULT_BOT_IMAGE,
-    Ack,
-    BacktestExecutor,
-    BacktestRequest,
-    BacktestResult,
-    BacktestSummary,
-    BotRun,
-    BotRunsPage,
-    Candle,
-    CandlesRequest,
-    ConfigField,
-    DeployRequest,
-    DeployResult,
-    HistoricalCandlesRequest,
-    MqttStatus,
-    Pagination,
-    PnlPoint,
-    PortfolioRequest,
-    Position,
-    PositionsPage,
-    PositionsRequest,
-    Prices,
-    PricesRequest,
-    ServerInfo,
-    StartBotRequest,
-    StopBotRequest,
-    TokenBalance,
-    TradingRule,
-)
-from tradeagent.hb.names import NAME_PATTERN, check_name
-from tradeagent.hb.status import (
-    BotReport,
-    BotStatus,
-    ControllerReport,
-    LogEntry,
-    PerformanceReport,
-    PositionSummary,
-)
+from __future__ import annotations
 
-__all__ = [
-    "DEFAULT_BOT_IMAGE",
-    "NAME_PATTERN",
-    "Ack",
-    "AuthFailed",
-    "BacktestExecutor",
-    "BacktestRequest",
-    "BacktestResult",
-    "BacktestSummary",
-    "BadResponse",
-    "BotReport",
-    "BotRun",
-    "BotRunsPage",
-    "BotStatus",
-    "Candle",
-    "CandlesRequest",
-    "ConfigField",
-    "ConnectionLost",
-    "ControllerReport",
-    "ControllerType",
-    "DeployRequest",
-    "DeployResult",
-    "FieldError",
-    "HistoricalCandlesRequest",
-    "HummingbotClient",
-    "HummingbotError",
-    "InvalidRequest",
-    "LogEntry",
-    "MqttStatus",
-    "NotApplied",
-    "NotFound",
-    "Outcome",
-    "OutcomeUnknown",
-    "Pagination",
-    "PerformanceReport",
-    "PnlPoint",
-    "Portfolio",
-    "PortfolioRequest",
-    "Position",
-    "PositionSummary",
-    "PositionsPage",
-    "PositionsRequest",
-    "Prices",
-    "PricesRequest",
-    "Rejected",
-    "ServerError",
-    "ServerInfo",
-    "StartBotRequest",
-    "StopBotRequest",
-    "TimedOut",
-    "TokenBalance",
-    "TradingRule",
-    "UnconfirmedWrite",
-    "Unreachable",
-    "check_name",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tradeagent.hb.client import ControllerType as ControllerType
+    from tradeagent.hb.client import HummingbotClient as HummingbotClient
+    from tradeagent.hb.client import Portfolio as Portfolio
+    from tradeagent.hb.errors import AuthFailed as AuthFailed
+    from tradeagent.hb.errors import BadResponse as BadResponse
+    from tradeagent.hb.errors import ConnectionLost as ConnectionLost
+    from tradeagent.hb.errors import FieldError as FieldError
+    from tradeagent.hb.errors import HummingbotError as HummingbotError
+    from tradeagent.hb.errors import InvalidRequest as InvalidRequest
+    from tradeagent.hb.errors import NotApplied as NotApplied
+    from tradeagent.hb.errors import NotFound as NotFound
+    from tradeagent.hb.errors import Outcome as Outcome
+    from tradeagent.hb.errors import OutcomeUnknown as OutcomeUnknown
+    from tradeagent.hb.errors import Rejected as Rejected
+    from tradeagent.hb.errors import ServerError as ServerError
+    from tradeagent.hb.errors import TimedOut as TimedOut
+    from tradeagent.hb.errors import UnconfirmedWrite as UnconfirmedWrite
+    from tradeagent.hb.errors import Unreachable as Unreachable
+    from tradeagent.hb.models import DEFAULT_BOT_IMAGE as DEFAULT_BOT_IMAGE
+    from tradeagent.hb.models import Ack as Ack
+    from tradeagent.hb.models import BacktestExecutor as BacktestExecutor
+    from tradeagent.hb.models import BacktestRequest as BacktestRequest
+    from tradeagent.hb.models import BacktestResult as BacktestResult
+    from tradeagent.hb.models import BacktestSummary as BacktestSummary
+    from tradeagent.hb.models import BotRun as BotRun
+    from tradeagent.hb.models import BotRunsPage as BotRunsPage
+    from tradeagent.hb.models import Candle as Candle
+    from tradeagent.hb.models import CandlesRequest as CandlesRequest
+    from tradeagent.hb.models import ConfigField as ConfigField
+    from tradeagent.hb.models import DeployRequest as DeployRequest
+    from tradeagent.hb.models import DeployResult as DeployResult
+    from tradeagent.hb.models import HistoricalCandlesRequest as HistoricalCandlesRequest
+    from tradeagent.hb.models import MqttStatus as MqttStatus
+    from tradeagent.hb.models import Pagination as Pagination
+    from tradeagent.hb.models import PnlPoint as PnlPoint
+    from tradeagent.hb.models import PortfolioRequest as PortfolioRequest
+    from tradeagent.hb.models import Position as Position
+    from tradeagent.hb.models import PositionsPage as PositionsPage
+    from tradeagent.hb.models import PositionsRequest as PositionsRequest
+    from tradeagent.hb.models import Prices as Prices
+    from tradeagent.hb.models import PricesRequest as PricesRequest
+    from tradeagent.hb.models import ServerInfo as ServerInfo
+    from tradeagent.hb.models import StartBotRequest as StartBotRequest
+    from tradeagent.hb.models import StopBotRequest as StopBotRequest
+    from tradeagent.hb.models import TokenBalance as TokenBalance
+    from tradeagent.hb.models import TradingRule as TradingRule
+    from tradeagent.hb.names import NAME_PATTERN as NAME_PATTERN
+    from tradeagent.hb.names import check_name as check_name
+    from tradeagent.hb.status import BotReport as BotReport
+    from tradeagent.hb.status import BotStatus as BotStatus
+    from tradeagent.hb.status import ControllerReport as ControllerReport
+    from tradeagent.hb.status import LogEntry as LogEntry
+    from tradeagent.hb.status import PerformanceReport as PerformanceReport
+    from tradeagent.hb.status import PositionSummary as PositionSummary
+
+_WHERE: dict[str, str] = {
+    "Ack": "tradeagent.hb.models",
+    "AuthFailed": "tradeagent.hb.errors",
+    "BacktestExecutor": "tradeagent.hb.models",
+    "BacktestRequest": "tradeagent.hb.models",
+    "BacktestResult": "tradeagent.hb.models",
+    "BacktestSummary": "tradeagent.hb.models",
+    "BadResponse": "tradeagent.hb.errors",
+    "BotReport": "tradeagent.hb.status",
+    "BotRun": "tradeagent.hb.models",
+    "BotRunsPage": "tradeagent.hb.models",
+    "BotStatus": "tradeagent.hb.status",
+    "Candle": "tradeagent.hb.models",
+    "CandlesRequest": "tradeagent.hb.models",
+    "ConfigField": "tradeagent.hb.models",
+    "ConnectionLost": "tradeagent.hb.errors",
+    "ControllerReport": "tradeagent.hb.status",
+    "ControllerType": "tradeagent.hb.client",
+    "DEFAULT_BOT_IMAGE": "tradeagent.hb.models",
+    "DeployRequest": "tradeagent.hb.models",
+    "DeployResult": "tradeagent.hb.models",
+    "FieldError": "tradeagent.hb.errors",
+    "HistoricalCandlesRequest": "tradeagent.hb.models",
+    "HummingbotClient": "tradeagent.hb.client",
+    "HummingbotError": "tradeagent.hb.errors",
+    "InvalidRequest": "tradeagent.hb.errors",
+    "LogEntry": "tradeagent.hb.status",
+    "MqttStatus": "tradeagent.hb.models",
+    "NAME_PATTERN": "tradeagent.hb.names",
+    "NotApplied": "tradeagent.hb.errors",
+    "NotFound": "tradeagent.hb.errors",
+    "Outcome": "tradeagent.hb.errors",
+    "OutcomeUnknown": "tradeagent.hb.errors",
+    "Pagination": "tradeagent.hb.models",
+    "PerformanceReport": "tradeagent.hb.status",
+    "PnlPoint": "tradeagent.hb.models",
+    "Portfolio": "tradeagent.hb.client",
+    "PortfolioRequest": "tradeagent.hb.models",
+    "Position": "tradeagent.hb.models",
+    "PositionSummary": "tradeagent.hb.status",
+    "PositionsPage": "tradeagent.hb.models",
+    "PositionsRequest": "tradeagent.hb.models",
+    "Prices": "tradeagent.hb.models",
+    "PricesRequest": "tradeagent.hb.models",
+    "Rejected": "tradeagent.hb.errors",
+    "ServerError": "tradeagent.hb.errors",
+    "ServerInfo": "tradeagent.hb.models",
+    "StartBotRequest": "tradeagent.hb.models",
+    "StopBotRequest": "tradeagent.hb.models",
+    "TimedOut": "tradeagent.hb.errors",
+    "TokenBalance": "tradeagent.hb.models",
+    "TradingRule": "tradeagent.hb.models",
+    "UnconfirmedWrite": "tradeagent.hb.errors",
+    "Unreachable": "tradeagent.hb.errors",
+    "check_name": "tradeagent.hb.names",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

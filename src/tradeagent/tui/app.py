@@ -44,8 +44,6 @@ from tradeagent.tui.draft import Draft
 from tradeagent.tui.fleet_link import Clock, FleetLink, FleetState, show_in_header, utc_now
 from tradeagent.tui.keys import ACTION_HELP, APP_BINDINGS, binding_ids
 from tradeagent.tui.messages import DraftChanged, StrategyProposed
-from tradeagent.tui.screens.accounts import AccountsScreen
-from tradeagent.tui.screens.bot_detail import BotDetailScreen
 from tradeagent.tui.screens.confirm import ConfirmScreen
 from tradeagent.tui.screens.help import HelpScreen
 from tradeagent.tui.strategy_commands import strategy_commands
@@ -350,10 +348,14 @@ class TradeAgentApp(BacktestActions, App[None]):
         if self.fleet.client is None:
             self.notify(self.fleet.state.problem, title="Accounts", severity="warning")
             return
+        from tradeagent.tui.screens.accounts import AccountsScreen  # loaded when first opened
+
         self.push_screen(AccountsScreen(self.fleet.client, journal=self.journal))
 
     @on(BotsPane.DetailRequested)
     def _open_bot_detail(self, event: BotsPane.DetailRequested) -> None:
+        from tradeagent.tui.screens.bot_detail import BotDetailScreen  # charts: loaded when needed
+
         self.push_screen(
             BotDetailScreen(self.fleet, event.bot, journal=self.journal, watch=self.desk.watch_line)
         )

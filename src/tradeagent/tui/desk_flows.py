@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 from tradeagent.desk.journal import Journal, JournalError, journal_path
 from tradeagent.desk.stop import StopKind, StopResult
 from tradeagent.desk.timing import REAL, Pacer
-from tradeagent.hb import HummingbotClient, HummingbotError
+from tradeagent.hb import HummingbotError
 from tradeagent.settings import Settings
 from tradeagent.tui.screens.confirm import ConfirmScreen
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     # The flows' machinery loads on first use, not with the app's first frame.
     from tradeagent.desk.service import Desk
     from tradeagent.desk.watch import Watch, WatchFinding, WatchVerdict
+    from tradeagent.hb import HummingbotClient
     from tradeagent.strategy import ControllerConfigBase
     from tradeagent.tui.screens.deploy_confirm import DeployDecision
 

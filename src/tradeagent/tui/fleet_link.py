@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from textual.app import App
 from textual.dom import DOMNode
@@ -30,7 +30,6 @@ from tradeagent.hb import (
     AuthFailed,
     BadResponse,
     ConnectionLost,
-    HummingbotClient,
     HummingbotError,
     NotFound,
     ServerError,
@@ -39,6 +38,9 @@ from tradeagent.hb import (
 )
 from tradeagent.hb_setup import HbConnection, HbOpener, HbSetupError, Preparable
 from tradeagent.tui.widgets.header import StatusHeader
+
+if TYPE_CHECKING:
+    from tradeagent.hb import HummingbotClient
 
 Clock = Callable[[], datetime]
 Connection = Literal["none", "connecting", "connected", "stale"]
