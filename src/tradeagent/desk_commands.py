@@ -40,11 +40,6 @@ from tradeagent.settings import Settings
 from tradeagent.strategy import ConfigError, ControllerConfigBase, load_yaml
 
 OK, NOT_DONE, USAGE, WATCH_FAILED = 0, 1, 2, 3
-EPHEMERAL_SIM = (
-    "Note: without hummingbot.url this runs on a built-in simulator that lives in this process "
-    "only; set hummingbot.sim_state_file to keep its bots between commands (or run "
-    "`tradeagent sim` and point hummingbot.url at it)."
-)
 
 _RELATIVE = re.compile(r"^(\d+)\s*([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -56,8 +51,6 @@ class CommandError(Exception):
 
 @asynccontextmanager
 async def open_desk(settings: Settings) -> AsyncIterator[Desk]:
-    if settings.hummingbot.url is None and settings.hummingbot.sim_state_file is None:
-        click.echo(EPHEMERAL_SIM, err=True)
     try:
         journal = open_journal(settings)
     except JournalError as exc:

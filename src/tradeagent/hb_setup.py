@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 from tradeagent.settings import Settings
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 SIM_TARGET = "in-process simulator"
 SIM_LABEL = "The built-in simulator (in-process)"
+SIM_STATE_NAME = "sim-state.json"
 
 
 class HbSetupError(Exception):
@@ -70,6 +72,11 @@ class SettingsOpener:
         return open_hummingbot(self.settings, retries=self.retries)
 
 
+def sim_state_file(settings: Settings) -> Path:
+    """Where the built-in simulator keeps its bots between runs (one simulator per file)."""
+    return settings.hummingbot.sim_state_file or settings.data_dir / SIM_STATE_NAME
+
+
 def open_hummingbot(settings: Settings, *, retries: int = 2) -> HbConnection:
     """The configured server, or the in-process simulator when no URL is set."""
     from tradeagent.hb import HummingbotClient
@@ -92,7 +99,7 @@ def open_hummingbot(settings: Settings, *, retries: int = 2) -> HbConnection:
         username=hb.username,
         password=password,
         speed=hb.sim_speed,
-        state_file=hb.sim_state_file,
+        state_file=sim_state_file(settings),
         demo=hb.sim_demo_bots,
     )
     try:

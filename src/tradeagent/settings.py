@@ -70,7 +70,9 @@ class HummingbotSettings(_Section):
         description="Simulator only: market minutes per wall-clock minute.",
     )
     sim_state_file: Path | None = Field(
-        default=None, description="Simulator only: keep bots across restarts in this JSON file."
+        default=None,
+        description="Simulator only: where it keeps its bots across restarts (one tradeagent "
+        "at a time per file); default: sim-state.json in the data dir.",
     )
     sim_demo_bots: bool = Field(
         default=True,
@@ -130,7 +132,8 @@ class PathsSettings(_Section):
     """Where tradeagent keeps its files."""
 
     data_dir: Path | None = Field(
-        default=None, description="Journal and history; default: the platform data dir."
+        default=None,
+        description="Journal, draft and simulator state; default: the platform data dir.",
     )
     cache_dir: Path | None = Field(
         default=None, description="Candle cache; default: the platform cache dir."
@@ -464,8 +467,9 @@ TEMPLATE = """\
 # Timeouts in seconds: quick reads, and backtests / candle downloads.
 # timeout_s = 10.0
 # long_timeout_s = 300.0
-# Simulator only: market minutes per wall-clock minute, and a file to keep bots across restarts.
+# Simulator only: market minutes per wall-clock minute.
 # sim_speed = 1.0
+# The simulator keeps its bots in sim-state.json in the data dir; or choose the file:
 # sim_state_file = "/path/to/sim-state.json"
 # A fresh simulator starts with two demo bots (named demo-…) already trading.
 # sim_demo_bots = true

@@ -15,7 +15,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from tradeagent.cli import cli
-from tradeagent.sim import SimOptions, create_app, serve_in_thread
+from tradeagent.sim import EmbeddedSimulator, SimOptions, create_app, serve_in_thread
 
 BB = {
     "id": "btc_bb",
@@ -245,15 +245,26 @@ def test_no_journal_no_deploy(files: dict[str, Path], tmp_path: Path) -> None:
     assert "Cannot open the journal" in result.output and "Nothing is sent" in result.output
 
 
-def test_the_sim_keeps_bots_between_commands_with_a_state_file(tmp_path: Path) -> None:
+def test_the_sim_keeps_bots_between_commands(tmp_path: Path) -> None:
     path = tmp_path / "btc_bb.yml"
     path.write_text(yaml.safe_dump(BB))
-    fresh = invoke("stop", "btc_bb")
-    assert "lives in this process only" in fresh.output
-    os.environ["TRADEAGENT_HUMMINGBOT__SIM_STATE_FILE"] = str(tmp_path / "sim.json")
     deployed = invoke("deploy", str(path), "--yes", "--watch", "0")
     assert deployed.exit_code == 0, deployed.output
-    assert "lives in this process only" not in deployed.output
+    state = Path(os.environ["TRADEAGENT_PATHS__DATA_DIR"]) / "sim-state.json"
+    assert state.stat().st_mode & 0o777 == 0o600  # it holds the accounts' credentials
     stopped = invoke("stop", "btc_bb")
     assert stopped.exit_code == 0, stopped.output
     assert "btc_bb-" in stopped.output and "not on the server" not in stopped.output
+
+
+def test_a_simulator_in_use_elsewhere_is_explained(tmp_path: Path) -> None:
+    state = Path(os.environ["TRADEAGENT_PATHS__DATA_DIR"]) / "sim-state.json"
+    holder = EmbeddedSimulator(SimOptions(state_file=state))  # as an open tradeagent would
+    try:
+        result = invoke("status")
+        assert result.exit_code == 2
+        assert "in use by another tradeagent" in result.output
+        assert "Traceback" not in result.output
+    finally:
+        holder.sim.close()
+    assert invoke("status").exit_code == 0

@@ -97,3 +97,31 @@ def test_each_controller_needs_its_own(journal: Journal) -> None:
         ("two", Verdict.FAIL),
     ]
     assert "+1.0%" in lines[0].detail and "realistic mode" in lines[0].detail
+
+
+@pytest.mark.parametrize("live", [True, False])
+def test_a_backtest_that_lost_money_passes_with_a_warning(journal: Journal, live: bool) -> None:
+    record_backtest(
+        journal,
+        "c" * 64,
+        {"results": {"net_pnl": -0.393, "net_pnl_quote": -196.72}, "mode": "hummingbot"},
+    )
+    record_backtest(journal, "d" * 64, {"results": {"net_pnl": 0.0}, "mode": "hummingbot"})
+    lines, evidence = gate_checks(
+        journal, [("loser", "c" * 64), ("flat", "d" * 64)], GateMode.REQUIRED, live=live
+    )
+    loser, flat = lines
+    assert loser.verdict is Verdict.ADVISORY  # shown and journalled, never blocking
+    assert "lost money" in loser.detail and "-39.3% (-196.72)" in loser.detail
+    assert "backtest again" in loser.fix
+    assert flat.verdict is Verdict.PASS
+    assert evidence["loser"] is not None and evidence["loser"].lost_money
+
+
+def test_a_real_losing_run_is_flagged_by_its_own_numbers(journal: Journal) -> None:
+    run = real_run()
+    record_result(journal, run)
+    lines, _ = gate_checks(journal, [("btc_bb", run.config_hash)], GateMode.AUTO, live=True)
+    lost = run.summary["net_pnl_quote"] < 0
+    assert lines[0].verdict is (Verdict.ADVISORY if lost else Verdict.PASS)
+    assert ("lost money" in lines[0].detail) is lost

@@ -94,3 +94,16 @@ def test_an_unusable_state_file_is_explained_and_left_alone(
     with pytest.raises(SimStateError, match=words):
         EmbeddedSimulator(SimOptions(state_file=path))
     assert path.read_text() == content
+    path.unlink()  # the failed start let go of the file: a fresh simulator may now use it
+    EmbeddedSimulator(SimOptions(state_file=path)).sim.close()
+
+
+async def test_one_simulator_per_state_file(tmp_path: Path) -> None:
+    path = tmp_path / "sim.json"
+    first = EmbeddedSimulator(SimOptions(state_file=path))
+    with pytest.raises(SimStateError, match="in use by another tradeagent") as refused:
+        EmbeddedSimulator(SimOptions(state_file=path))
+    assert "tradeagent sim" in str(refused.value)  # and how to share one
+    await first.aclose()
+    again = EmbeddedSimulator(SimOptions(state_file=path))
+    await again.aclose()

@@ -1,4 +1,5 @@
 """The backtest gate: a config may be deployed once this exact config (by hash) was backtested.
+A backtest that lost money passes the gate with a warning (⚠), never silently.
 
 Backtests are journalled by whoever runs them (the TUI, ``tradeagent backtest``) through
 :func:`record_backtest`, under the config's hash; the gate looks them up. Required in LIVE and
@@ -36,6 +37,10 @@ _SUMMARY_KEYS = (
 )
 _WINDOW_KEYS = ("source", "trading_pair", "interval", "start", "end", "candles")
 _FIX = "backtest this exact config first (ctrl+b in the app, or `tradeagent backtest FILE`)"
+_LOST_FIX = (
+    "tune it and backtest again (ctrl+b), or deploy knowing it lost money on the candles it "
+    "was tested on"
+)
 
 
 class GateMode(StrEnum):
@@ -68,6 +73,12 @@ class BacktestEvidence:
     days: float | None
     source: str
     warnings: tuple[str, ...]
+
+    @property
+    def lost_money(self) -> bool:
+        """The backtest ended below zero: worth a warning before real money follows it."""
+        net = self.net_pnl_quote if self.net_pnl_quote is not None else self.net_pnl
+        return net is not None and net < 0
 
     @property
     def headline(self) -> str:
@@ -182,6 +193,17 @@ def gate_checks(
                     "backtest",
                     Verdict.SKIPPED,
                     "gate off (desk.backtest_gate = off)",
+                    controller=name,
+                )
+            )
+        elif found is not None and found.lost_money:
+            checks.append(
+                Check(
+                    "backtest",
+                    "backtest",
+                    Verdict.ADVISORY,
+                    f"this exact config lost money in its backtest: {found.headline}",
+                    _LOST_FIX,
                     controller=name,
                 )
             )

@@ -44,7 +44,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        sim.save()
+        sim.close()
 
     app = SimulatorApp(
         title="Hummingbot API",

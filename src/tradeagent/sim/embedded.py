@@ -67,8 +67,10 @@ class EmbeddedSimulator:
         self.transport = SimTransport(self.app)
 
     async def aclose(self) -> None:
-        self.sim.save()
-        await self.transport.aclose()
+        try:
+            self.sim.close()
+        finally:
+            await self.transport.aclose()
 
     async def __aenter__(self) -> EmbeddedSimulator:
         return self

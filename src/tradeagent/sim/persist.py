@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import tempfile
@@ -63,3 +64,39 @@ def save_state(path: Path, state: dict[str, Any]) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+class StateLock:
+    """One simulator per state file: two processes on one file would overwrite each other's
+    bots. Held (``flock``) from loading to closing; the OS lets go if the process dies."""
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path = path
+        self._fd: int | None = fd
+
+    @classmethod
+    def claim(cls, state_file: Path) -> StateLock:
+        path = state_file.with_name(state_file.name + ".lock")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise SimStateError(
+                f"Cannot use the simulator state file {state_file}: {exc}. Fix the folder's "
+                "permissions or set hummingbot.sim_state_file to another path."
+            ) from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise SimStateError(
+                f"The simulator state file {state_file} is in use by another tradeagent on this "
+                "machine. Close that one first; or, to share one simulator between several, run "
+                "`tradeagent sim` and set hummingbot.url to the address it prints."
+            ) from None
+        return cls(path, fd)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor drops the lock
+            self._fd = None

@@ -23,7 +23,7 @@ from tradeagent.sim.clock import Clock, MarketClock, SystemClock
 from tradeagent.sim.controller import SimController
 from tradeagent.sim.market import SimMarket
 from tradeagent.sim.performance import dumps
-from tradeagent.sim.persist import load_state, save_state
+from tradeagent.sim.persist import StateLock, load_state, save_state
 from tradeagent.sim.runs import BotRuns, NoSuchRun
 
 MASTER_ACCOUNT = "master_account"
@@ -84,7 +84,13 @@ class Simulator:
         self.runs = BotRuns()
         self.archived: dict[str, dict[str, Any]] = {}
         self.settled_pnl: dict[str, dict[str, float]] = {}  # account -> connector -> PnL
-        saved = load_state(self.options.state_file) if self.options.state_file else None
+        state_file = self.options.state_file
+        self._lock = StateLock.claim(state_file) if state_file else None
+        try:
+            saved = load_state(state_file) if state_file else None
+        except BaseException:
+            self.release()
+            raise
         market_start = saved["market_time"] if saved else None
         self.market_clock = MarketClock(self.wall, self.options.speed, market_start)
         if saved:
@@ -406,6 +412,18 @@ class Simulator:
         self.save()
 
     # --- persistence -------------------------------------------------------------------
+    def close(self) -> None:
+        """Save the state file and let another simulator use it."""
+        try:
+            self.save()
+        finally:
+            self.release()
+
+    def release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
     def save(self) -> None:
         path = self.options.state_file
         if path is None:

@@ -41,6 +41,7 @@ from tradeagent.tui.desk_flows import (
     StopRequested,
 )
 from tradeagent.tui.draft import Draft
+from tradeagent.tui.draft_keeper import DraftKeeper
 from tradeagent.tui.fleet_link import Clock, FleetLink, FleetState, show_in_header, utc_now
 from tradeagent.tui.keys import ACTION_HELP, APP_BINDINGS, binding_ids
 from tradeagent.tui.messages import DraftChanged, StrategyProposed
@@ -103,6 +104,7 @@ class TradeAgentApp(BacktestActions, App[None]):
             journal=journal,
         )
         self.desk = DeskFlows(self, settings, client=lambda: self.fleet.client, journal=journal)
+        self.draft_keeper = DraftKeeper(self, settings.data_dir)
         self.journal_problem: str | None = None
         self.keymap_problems: list[str] = []
         self._was_connected = False
@@ -164,6 +166,8 @@ class TradeAgentApp(BacktestActions, App[None]):
             )
         if self.draft_path is not None:
             self.query_one(StrategyPane).load_path(self.draft_path)
+        elif (kept := self.draft_keeper.restore()) is not None:
+            self.query_one(StrategyPane).restore(kept)
         # After the first frame: opening the simulator imports for a second.
         self.call_after_refresh(self.fleet.start)
         self.desk.reconcile_on_start()
@@ -176,6 +180,7 @@ class TradeAgentApp(BacktestActions, App[None]):
 
     async def on_unmount(self) -> None:
         gc_policy.restore()
+        self.draft_keeper.flush()
         await self.fleet.aclose()
         if self.assistant is not None:
             await self.assistant.aclose()
@@ -218,6 +223,7 @@ class TradeAgentApp(BacktestActions, App[None]):
     def _draft_changed(self, message: DraftChanged) -> None:
         self.draft = message.draft
         self.backtests.draft_changed(message.draft)
+        self.draft_keeper.changed(message.draft)
 
     # ---------------------------------------------------------------- keymap
     def _apply_keymap(self) -> None:

@@ -179,6 +179,10 @@ class StrategyPane(Pane):
         """Make ``config`` the draft (the current one stays in the history)."""
         return self._adopt(Draft.from_config(config, source))
 
+    def restore(self, text: str) -> Draft:
+        """Bring back the last session's draft text (valid or not), as it was left."""
+        return self._adopt(Draft.from_text(text, "last session"))
+
     def _adopt(self, draft: Draft) -> Draft:
         if self.draft is not None and not self.draft.version:
             self.history.record(self.draft)  # an edit in progress becomes a version, not lost
