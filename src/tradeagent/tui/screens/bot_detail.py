@@ -10,7 +10,7 @@ confirmation, then the result is verified by refreshing until the bot shows it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -295,7 +295,9 @@ class BotDetailScreen(Screen[None]):
         if len(points) >= 2:
             plt.date_form("H:M:S")
             times = [moment.astimezone().strftime("%H:%M:%S") for moment, _ in points]
-            plt.plot(times, [value for _, value in points], marker="braille")
+            values = [value for _, value in points]
+            plt.plot(times, values, marker="braille")
+            plt.ylim(*pnl_axis(values))
         chart.refresh()
 
     def _show_logs(self) -> None:
@@ -483,6 +485,20 @@ class BotDetailScreen(Screen[None]):
     async def _journal_begin(self, kind: str, controller: str) -> int | None:
         payload = {"bot": self.bot_name, "controller": controller}
         return await journal_steps.begin(self, self.journal, kind, payload)
+
+
+MIN_PNL_SPAN = 0.02
+"""The PnL axis spans at least two cents of quote: a flat PnL looks flat, not like a cliff
+drawn from float noise (axis labels with eleven decimals)."""
+
+
+def pnl_axis(values: Sequence[float]) -> tuple[float, float]:
+    """The chart's y range: the values' own, widened around their middle to ``MIN_PNL_SPAN``."""
+    low, high = min(values), max(values)
+    if high - low >= MIN_PNL_SPAN:
+        return low, high
+    middle = (low + high) / 2
+    return middle - MIN_PNL_SPAN / 2, middle + MIN_PNL_SPAN / 2
 
 
 def shows_change(config: Mapping[str, Any], view: ControllerView | None, *, stop: bool) -> bool:
