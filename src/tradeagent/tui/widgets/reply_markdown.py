@@ -57,6 +57,9 @@ class ReplyMarkdown(Widget):
         self._parts: list[str] = []
         self._chunks: list[str] = []
         """Settled chunks: they will not change any more."""
+        self._groups: list[str] = []
+        """What is rendered as one: the chunks that settled in the same flush, joined (one
+        Markdown parse and render instead of one per chunk: a fast stream settles ten a flush)."""
         self._tail = ""
         self._scan = 0
         """Where in the tail the next unexamined line starts."""
@@ -65,7 +68,7 @@ class ReplyMarkdown(Widget):
         self._in_fence = False
         self._width = 0
         self._heights: list[int] = []
-        """Lines of each settled chunk at ``_width`` (its blank separator line included)."""
+        """Lines of each group at ``_width`` (its blank separator line included)."""
         self._lines: OrderedDict[int, list[Strip]] = OrderedDict()
         self._cached_lines = 0
         self._tail_lines: list[Strip] | None = None
@@ -108,7 +111,10 @@ class ReplyMarkdown(Widget):
         old_total, old_tail_start = self._total, self._starts[-1] if self._starts else 0
         self._tail += "".join(self._pending)
         self._pending.clear()
+        settled = len(self._chunks)
         self._settle()
+        if len(self._chunks) > settled:
+            self._groups.append("\n\n".join(self._chunks[settled:]))
         self._tail_lines = None
         self._shown_at = monotonic()
         if not self._width:
@@ -174,9 +180,9 @@ class ReplyMarkdown(Widget):
             self._lines.clear()
             self._cached_lines = 0
             self._tail_lines = None
-        elif self._tail_lines is not None and len(self._heights) == len(self._chunks):
+        elif self._tail_lines is not None and len(self._heights) == len(self._groups):
             return self._total
-        while len(self._heights) < len(self._chunks):
+        while len(self._heights) < len(self._groups):
             index = len(self._heights)
             lines = self._chunk_lines(index)
             self._heights.append(len(lines))
@@ -198,7 +204,7 @@ class ReplyMarkdown(Widget):
         if lines is not None:
             self._lines.move_to_end(index)
             return lines
-        lines = self._render_markdown(self._chunks[index], self._width)
+        lines = self._render_markdown(self._groups[index], self._width)
         lines.append(Strip.blank(self._width, self.rich_style))
         self._lines[index] = lines
         self._cached_lines += len(lines)
