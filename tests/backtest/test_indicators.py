@@ -7,10 +7,12 @@ import math
 import numpy as np
 import pytest
 from handmade import make_candles
+from reference import reference_supertrend
 
-from tradeagent.backtest.indicators import bollinger, macd, supertrend, wilder_atr
+from tradeagent.backtest.indicators import bollinger, macd, wilder_atr
 from tradeagent.backtest.params import SupertrendSignal
 from tradeagent.backtest.signals import features, join_backward
+from tradeagent.backtest.supertrend import supertrend
 
 
 def walk(n: int, seed: int = 1) -> np.ndarray:
@@ -74,35 +76,6 @@ def test_wilder_atr_seed_and_recursion_by_hand() -> None:
     assert atr[2] == pytest.approx(1.5)  # mean of the first two true ranges
     assert atr[3] == pytest.approx((1.5 * 1 + 1.5) / 2)
     assert atr[4] == pytest.approx((1.5 * 1 + 2.0) / 2)
-
-
-def reference_supertrend(
-    high: np.ndarray, low: np.ndarray, close: np.ndarray, length: int, multiplier: float
-) -> tuple[list[float], list[float]]:
-    """pandas-ta's loop, transcribed literally (band arrays mutated in place)."""
-    n = len(close)
-    atr = wilder_atr(high, low, close, length)
-    hl2 = (high + low) / 2
-    ub = list(hl2 + multiplier * atr)
-    lb = list(hl2 - multiplier * atr)
-    direction = [1.0] * n
-    trend = [math.nan] * n
-    for i in range(1, n):
-        if close[i] > ub[i - 1]:
-            direction[i] = 1
-        elif close[i] < lb[i - 1]:
-            direction[i] = -1
-        else:
-            direction[i] = direction[i - 1]
-            if direction[i] > 0 and lb[i] < lb[i - 1]:
-                lb[i] = lb[i - 1]
-            if direction[i] < 0 and ub[i] > ub[i - 1]:
-                ub[i] = ub[i - 1]
-        trend[i] = lb[i] if direction[i] > 0 else ub[i]
-    for i in range(length):
-        direction[i] = math.nan
-        trend[i] = math.nan
-    return trend, direction
 
 
 def test_supertrend_matches_the_pandas_ta_loop() -> None:

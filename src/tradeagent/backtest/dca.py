@@ -30,8 +30,8 @@ import numpy as np
 
 from tradeagent.backtest.candles import FloatArray
 from tradeagent.backtest.closes import BUY, CloseType
-from tradeagent.backtest.directional import gate
 from tradeagent.backtest.execution import Execution
+from tradeagent.backtest.gating import gate
 from tradeagent.backtest.ledger import NOT_FILLED, Ledger
 from tradeagent.backtest.outcomes import time_limit_close
 from tradeagent.backtest.params import DcaParams, TrailingStop
@@ -331,9 +331,9 @@ def run_dca(
         return int(ends[0])
 
     created = gate(
-        rows,
-        sides,
-        tape.timestamp[candidates].tolist(),
+        candidates,
+        signal[candidates],
+        tape.timestamp[candidates],
         terminate,
         max_per_side=params.max_executors_per_side,
         cooldown=params.cooldown_time,
