@@ -115,3 +115,22 @@ def test_join_reads_the_containing_candle_in_hummingbot_mode_and_the_closed_one_
     closed = join_backward(rows, three, look_ahead=False)
     assert list(ahead) == [0, 0, 0, 1, 1, 1, 2, 2, 2, 2]
     assert list(closed) == [-1, -1, 0, 0, 0, 1, 1, 1, 2, 2]
+
+
+@pytest.mark.parametrize("length", [1, 2, 14, 20])
+def test_wilder_atr_is_the_plain_recursion_bit_for_bit(length: int) -> None:
+    rng = np.random.default_rng(length)
+    close = walk(3000, seed=length)
+    high = close * (1 + rng.uniform(0, 0.003, 3000))
+    low = close * (1 - rng.uniform(0, 0.003, 3000))
+    tr = [math.nan] + [
+        max(high[i] - low[i], abs(high[i] - close[i - 1]), abs(low[i] - close[i - 1]))
+        for i in range(1, 3000)
+    ]
+    seed = 0.0
+    for value in tr[1 : length + 1]:
+        seed += value
+    expected = [math.nan] * length + [seed / length]
+    for value in tr[length + 1 :]:
+        expected.append((expected[-1] * (length - 1) + value) / length)
+    np.testing.assert_array_equal(wilder_atr(high, low, close, length), np.asarray(expected))

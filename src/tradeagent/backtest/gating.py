@@ -1,14 +1,14 @@
 """Which signals open an executor: Hummingbot's per-side cap and cooldown, decided event by event.
 
 The gate state (open executors per side, the newest one's open time) changes only when an
-executor opens or terminates. Between two such events a side accepts exactly the signals opened
-more than `cooldown` seconds after its newest open executor, if it is below its cap, so the next
-accepted signal is a binary search away; rejected signals are never visited one by one.
+executor opens or terminates. Between two such events a side accepts exactly its signals opened
+more than `cooldown` seconds after its newest open executor, if it is below its cap: the next
+accepted signal is two table look-ups away, so rejected signals are never visited one by one.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable
 
 import numpy as np
@@ -17,17 +17,22 @@ import numpy.typing as npt
 from tradeagent.backtest.closes import BUY
 
 _NEVER = 1 << 62
-_STALE = -1  # a cached "next accepted signal" that must be searched again
+_STALE = -1  # a cached "next accepted signal" that must be looked up again
 
 
-def _next_signal(positions: list[int], opened: list[int], start: int, newer_than: int) -> int:
-    """The first of a side's signals (positions and open times, both rising) at position
-    ≥ start opened after `newer_than`; _NEVER if none."""
-    j = bisect_left(positions, start)
-    k = bisect_right(opened, newer_than)
-    if k > j:
-        j = k
-    return positions[j] if j < len(positions) else _NEVER
+def _tables(is_side: npt.NDArray[np.bool_], opened: npt.NDArray[np.int64], cooldown: int) -> tuple[
+    list[int], list[int]
+]:
+    """For one side: its first signal at or after each position (n if none, entry n included),
+    and its first signal opened more than `cooldown` after each position's signal."""
+    n = len(opened)
+    positions = np.flatnonzero(is_side)
+    first_from = np.full(n + 1, n, dtype=np.int64)
+    first_from[positions] = positions
+    first_from = np.minimum.accumulate(first_from[::-1])[::-1]
+    after = np.searchsorted(opened[positions], opened + cooldown, side="right")
+    cooled = np.append(positions, n)[after]
+    return first_from.tolist(), cooled.tolist()
 
 
 def gate(
@@ -51,15 +56,14 @@ def gate(
     counts every open executor, long or short (Hummingbot's side filter is a constant for shorts).
     """
     rows: list[int] = np.asarray(candidate_rows, dtype=np.int64).tolist()
-    opened_at = np.asarray(candidate_opened, dtype=np.int64)
+    opened = np.asarray(candidate_opened, dtype=np.int64)
     is_long = np.asarray(candidate_sides) == BUY
-    opened: list[int] = opened_at.tolist()
-    long_positions: list[int] = np.flatnonzero(is_long).tolist()
-    long_opened: list[int] = opened_at[is_long].tolist()
-    short_positions: list[int] = np.flatnonzero(~is_long).tolist()
-    short_opened: list[int] = opened_at[~is_long].tolist()
     n = len(rows)
-    longs: list[tuple[int, int]] = []  # open executors: (terminated row, opened at), by age
+    long_from, long_cooled = _tables(is_long, opened, cooldown)
+    short_from, short_cooled = _tables(~is_long, opened, cooldown)
+    long_flags: list[bool] = is_long.tolist()
+    # Open executors per side, oldest first: (terminated row, signal position).
+    longs: list[tuple[int, int]] = []
     shorts: list[tuple[int, int]] = []
     expiry = _NEVER  # the earliest row at which an open executor terminates
     expiry_at = n  # the first signal at or after that row
@@ -70,16 +74,18 @@ def gate(
         if next_long < start:
             next_long = _NEVER
             if len(longs) < max_per_side:
-                newest = longs[-1][1] if longs else -_NEVER
-                next_long = _next_signal(long_positions, long_opened, start, newest + cooldown)
+                at = max(start, long_cooled[longs[-1][1]]) if longs else start
+                next_long = long_from[at] if at < n else n
         if next_short < start:
             next_short = _NEVER
-            count = len(shorts) + (len(longs) if shorts_count_longs else 0)
+            newest = shorts[-1][1] if shorts else -1
+            count = len(shorts)
+            if shorts_count_longs and longs:
+                count += len(longs)
+                newest = max(newest, longs[-1][1])
             if count < max_per_side:
-                newest = shorts[-1][1] if shorts else -_NEVER
-                if shorts_count_longs and longs and longs[-1][1] > newest:
-                    newest = longs[-1][1]
-                next_short = _next_signal(short_positions, short_opened, start, newest + cooldown)
+                at = max(start, short_cooled[newest]) if newest >= 0 else start
+                next_short = short_from[at] if at < n else n
         accept = next_long if next_long < next_short else next_short
         if expiry_at <= accept and expiry_at < n:
             # The signal at `expiry_at` sees the executors that terminated by its row first.
@@ -101,13 +107,13 @@ def gate(
         if accept >= n:
             return created
         ends = terminate(accept)
-        if is_long[accept]:
-            longs.append((ends, opened[accept]))
+        if long_flags[accept]:
+            longs.append((ends, accept))
             next_long = _STALE
             if shorts_count_longs:
                 next_short = _STALE
         else:
-            shorts.append((ends, opened[accept]))
+            shorts.append((ends, accept))
             next_short = _STALE
         created.append(accept)
         start = accept + 1

@@ -6,6 +6,7 @@ indicator is NaN" reproduces Hummingbot's warm-up.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -142,19 +143,24 @@ def true_range(high: FloatArray, low: FloatArray, close: FloatArray) -> FloatArr
 
 def wilder_atr(high: FloatArray, low: FloatArray, close: FloatArray, length: int) -> FloatArray:
     """TA-Lib ATR: Wilder's smoothing `(atr·(length-1) + tr) / length`, seeded with the mean of the
-    first `length` true ranges; first defined at index `length`."""
+    first `length` true ranges; first defined at index `length`. Sequential on purpose: it is the
+    float rounding TA-Lib produces."""
     tr = true_range(high, low, close)
     atr = np.full(len(close), np.nan)
     if len(close) > length:
-        values = tr.tolist()
+        values: list[float] = tr.tolist()
         total = 0.0
         for value in values[1 : length + 1]:
             total += value
-        previous = total / length
-        out = [previous]
-        append = out.append
-        for value in values[length + 1 :]:
-            previous = (previous * (length - 1) + value) / length
-            append(previous)
-        atr[length:] = out
+        # Integer weights converted to float once: the same products and quotients as TA-Lib's.
+        weight, divisor = float(length - 1), float(length)
+
+        def smoothed() -> Iterator[float]:
+            previous = total / length
+            yield previous
+            for value in values[length + 1 :]:
+                previous = (previous * weight + value) / divisor
+                yield previous
+
+        atr[length:] = np.fromiter(smoothed(), dtype=np.float64, count=len(close) - length)
     return atr
