@@ -65,10 +65,10 @@ def directional_ledger(
     terminated: IntArray,
 ) -> Ledger:
     """Ledger rows of the executors created at `rows` (indices `chosen` into `outcomes`)."""
-    closes = tape.close[rows].tolist()
+    prices = [Decimal(price) for price in tape.close[rows].tolist()]
     total = params.total_amount_quote
     per_side = Decimal(params.max_executors_per_side)
-    amounts = [total / Decimal(price) / per_side for price in closes]
+    amounts = [total / price / per_side for price in prices]
     notional = np.asarray([float(amount) for amount in amounts]) * outcomes.entry_price[chosen]
     pnl = execution.settle(tape, outcomes, chosen, side)
     turnover = outcomes.turnover[chosen] * notional
@@ -85,7 +85,7 @@ def directional_ledger(
         fill_timestamp=tape.timestamp[rows],
         fill_price=outcomes.entry_price[chosen],
         close_price=outcomes.exit_price[chosen],
-        order_price=[str(Decimal(price)) for price in closes],
+        order_price=[str(price) for price in prices],
         amount_base=[str(amount) for amount in amounts],
         level_id=[""] * n,
         terminated_row=terminated,
