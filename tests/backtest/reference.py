@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
+from tradeagent.backtest.barriers import NO_HIT
 from tradeagent.backtest.closes import BUY
 from tradeagent.backtest.indicators import wilder_atr
+from tradeagent.backtest.params import TripleBarrier
+from tradeagent.backtest.tape import Tape
 
 
 def plain_gate(
@@ -67,3 +71,52 @@ def reference_supertrend(
         direction[i] = math.nan
         trend[i] = math.nan
     return trend, direction
+
+
+@dataclass
+class PlainHits:
+    take_profit: list[int]
+    stop_loss: list[int]
+    trailing_stop: list[int]
+    pnl: list[float]
+
+
+def plain_scan(
+    tape: Tape, starts: list[int], side: int, barrier: TripleBarrier, trade_cost: float
+) -> PlainHits:
+    """Each entry walked candle by candle until a barrier fires (the barriers' documented rules)."""
+    fees = 2.0 * trade_cost
+    out = PlainHits([], [], [], [])
+    extremes = (tape.low if side == BUY else tape.high).tolist()
+    for start in starts:
+        growth, peak, armed = 1.0, -math.inf, False
+        stop = (
+            float(tape.close[start]) * (1.0 - barrier.stop_loss * side)
+            if barrier.stop_loss is not None
+            else None
+        )
+        found = [NO_HIT, NO_HIT, NO_HIT]
+        pnl = math.nan
+        for offset in range(tape.width):
+            if offset:
+                growth = growth * float(tape.growth[start + offset])
+            p = (growth - 1.0) * side - fees
+            fired = [False, False, False]
+            if barrier.take_profit is not None:
+                fired[0] = p > barrier.take_profit
+            if stop is not None:
+                extreme = extremes[start + offset]
+                fired[1] = extreme <= stop if side == BUY else extreme >= stop
+            if barrier.trailing_stop is not None:
+                peak = max(peak, p)
+                armed = armed or p > barrier.trailing_stop.activation
+                fired[2] = armed and p < peak - barrier.trailing_stop.delta
+            if any(fired):
+                found = [offset if hit else NO_HIT for hit in fired]
+                pnl = p
+                break
+        out.take_profit.append(found[0])
+        out.stop_loss.append(found[1])
+        out.trailing_stop.append(found[2])
+        out.pnl.append(pnl)
+    return out

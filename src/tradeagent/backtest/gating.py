@@ -20,9 +20,9 @@ _NEVER = 1 << 62
 _STALE = -1  # a cached "next accepted signal" that must be looked up again
 
 
-def _tables(is_side: npt.NDArray[np.bool_], opened: npt.NDArray[np.int64], cooldown: int) -> tuple[
-    list[int], list[int]
-]:
+def _tables(
+    is_side: npt.NDArray[np.bool_], opened: npt.NDArray[np.int64], cooldown: int
+) -> tuple[list[int], list[int]]:
     """For one side: its first signal at or after each position (n if none, entry n included),
     and its first signal opened more than `cooldown` after each position's signal."""
     n = len(opened)
