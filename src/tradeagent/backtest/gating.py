@@ -2,13 +2,13 @@
 
 The gate state (open executors per side, the newest one's open time) changes only when an
 executor opens or terminates. Between two such events a side accepts exactly its signals opened
-more than `cooldown` seconds after its newest open executor, if it is below its cap: the next
-accepted signal is two table look-ups away, so rejected signals are never visited one by one.
+more than `cooldown` seconds after its newest open executor, if it is below its cap, so the next
+accepted signal is a binary search away and rejected signals are never visited one by one.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
 import numpy as np
@@ -17,22 +17,7 @@ import numpy.typing as npt
 from tradeagent.backtest.closes import BUY
 
 _NEVER = 1 << 62
-_STALE = -1  # a cached "next accepted signal" that must be looked up again
-
-
-def _tables(
-    is_side: npt.NDArray[np.bool_], opened: npt.NDArray[np.int64], cooldown: int
-) -> tuple[list[int], list[int]]:
-    """For one side: its first signal at or after each position (n if none, entry n included),
-    and its first signal opened more than `cooldown` after each position's signal."""
-    n = len(opened)
-    positions = np.flatnonzero(is_side)
-    first_from = np.full(n + 1, n, dtype=np.int64)
-    first_from[positions] = positions
-    first_from = np.minimum.accumulate(first_from[::-1])[::-1]
-    after = np.searchsorted(opened[positions], opened + cooldown, side="right")
-    cooled = np.append(positions, n)[after]
-    return first_from.tolist(), cooled.tolist()
+_STALE = -1  # a cached "next accepted signal" that must be searched again
 
 
 def gate(
@@ -59,61 +44,90 @@ def gate(
     opened = np.asarray(candidate_opened, dtype=np.int64)
     is_long = np.asarray(candidate_sides) == BUY
     n = len(rows)
-    long_from, long_cooled = _tables(is_long, opened, cooldown)
-    short_from, short_cooled = _tables(~is_long, opened, cooldown)
-    long_flags: list[bool] = is_long.tolist()
-    # Open executors per side, oldest first: (terminated row, signal position).
-    longs: list[tuple[int, int]] = []
-    shorts: list[tuple[int, int]] = []
+    # Per side: the signals' positions (with n as a sentinel) and open times, both rising.
+    long_at, short_at = np.flatnonzero(is_long), np.flatnonzero(~is_long)
+    long_opened: list[int] = opened[long_at].tolist()
+    short_opened: list[int] = opened[short_at].tolist()
+    long_positions: list[int] = [*long_at.tolist(), n]
+    short_positions: list[int] = [*short_at.tolist(), n]
+    # Open executors per side, oldest first: the row terminating each, and its open time.
+    long_ends: list[int] = []
+    long_open: list[int] = []
+    short_ends: list[int] = []
+    short_open: list[int] = []
     expiry = _NEVER  # the earliest row at which an open executor terminates
     expiry_at = n  # the first signal at or after that row
-    next_long = next_short = _STALE
+    next_long = next_short = _STALE  # positions of the next signal each side would accept
+    long_j = short_j = 0  # their indices among the side's signals
     created: list[int] = []
     start = 0
     while True:
         if next_long < start:
             next_long = _NEVER
-            if len(longs) < max_per_side:
-                at = max(start, long_cooled[longs[-1][1]]) if longs else start
-                next_long = long_from[at] if at < n else n
+            if len(long_ends) < max_per_side:
+                long_j = bisect_left(long_positions, start)
+                if long_open:
+                    cooled = bisect_right(long_opened, long_open[-1] + cooldown, long_j)
+                    long_j = cooled if cooled > long_j else long_j
+                next_long = long_positions[long_j]
         if next_short < start:
             next_short = _NEVER
-            newest = shorts[-1][1] if shorts else -1
-            count = len(shorts)
-            if shorts_count_longs and longs:
-                count += len(longs)
-                newest = max(newest, longs[-1][1])
+            count = len(short_ends)
+            newest = short_open[-1] if short_open else -_NEVER
+            if shorts_count_longs and long_open:
+                count += len(long_ends)
+                newest = long_open[-1] if long_open[-1] > newest else newest
             if count < max_per_side:
-                at = max(start, short_cooled[newest]) if newest >= 0 else start
-                next_short = short_from[at] if at < n else n
+                short_j = bisect_left(short_positions, start)
+                if newest > -_NEVER:
+                    cooled = bisect_right(short_opened, newest + cooldown, short_j)
+                    short_j = cooled if cooled > short_j else short_j
+                next_short = short_positions[short_j]
         accept = next_long if next_long < next_short else next_short
-        if expiry_at <= accept and expiry_at < n:
+        if expiry_at <= accept:
+            if expiry_at >= n:
+                return created
             # The signal at `expiry_at` sees the executors that terminated by its row first.
             row = rows[expiry_at]
-            still_long = [executor for executor in longs if executor[0] > row]
-            still_short = [executor for executor in shorts if executor[0] > row]
-            if len(still_long) < len(longs):
-                longs = still_long
-                next_long = _STALE
-                if shorts_count_longs:
+            # Inline on purpose: this runs once per terminated executor.
+            expiry = _NEVER
+            if long_ends:
+                kept_ends, kept_open = [], []
+                for end, at in zip(long_ends, long_open, strict=True):
+                    if end > row:
+                        kept_ends.append(end)
+                        kept_open.append(at)
+                        expiry = end if end < expiry else expiry
+                if len(kept_ends) < len(long_ends):
+                    long_ends, long_open = kept_ends, kept_open
+                    next_long = _STALE
+                    if shorts_count_longs:
+                        next_short = _STALE
+            if short_ends:
+                kept_ends, kept_open = [], []
+                for end, at in zip(short_ends, short_open, strict=True):
+                    if end > row:
+                        kept_ends.append(end)
+                        kept_open.append(at)
+                        expiry = end if end < expiry else expiry
+                if len(kept_ends) < len(short_ends):
+                    short_ends, short_open = kept_ends, kept_open
                     next_short = _STALE
-            if len(still_short) < len(shorts):
-                shorts = still_short
-                next_short = _STALE
-            expiry = min([executor[0] for executor in longs + shorts], default=_NEVER)
             start = expiry_at
             expiry_at = bisect_left(rows, expiry, start) if expiry < _NEVER else n
             continue
         if accept >= n:
             return created
         ends = terminate(accept)
-        if long_flags[accept]:
-            longs.append((ends, accept))
+        if accept == next_long:
+            long_ends.append(ends)
+            long_open.append(long_opened[long_j])
             next_long = _STALE
             if shorts_count_longs:
                 next_short = _STALE
         else:
-            shorts.append((ends, accept))
+            short_ends.append(ends)
+            short_open.append(short_opened[short_j])
             next_short = _STALE
         created.append(accept)
         start = accept + 1
