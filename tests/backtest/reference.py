@@ -9,8 +9,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from tradeagent.backtest.barriers import NO_HIT
-from tradeagent.backtest.closes import BUY
+from tradeagent.backtest.closes import BUY, CloseType
+from tradeagent.backtest.dca import (
+    DcaOutcome,
+    DcaPlan,
+    _first,
+    _placements,
+    _positions,
+    _trailing_fire,
+)
 from tradeagent.backtest.indicators import wilder_atr
+from tradeagent.backtest.ledger import NOT_FILLED
+from tradeagent.backtest.outcomes import time_limit_close
 from tradeagent.backtest.params import TripleBarrier
 from tradeagent.backtest.tape import Tape
 
@@ -120,3 +130,53 @@ def plain_scan(
         out.trailing_stop.append(found[2])
         out.pnl.append(pnl)
     return out
+
+
+def plain_simulate_hummingbot(
+    tape: Tape,
+    row: int,
+    plan: DcaPlan,
+    bound: float | None,
+    trade_cost: float,
+    time_limit: int | None,
+) -> DcaOutcome:
+    """dman_v3's executor in Hummingbot mode, as numpy columns over its whole window."""
+    last = int(tape.window_end[row])
+    closes = tape.close[row : last + 1]
+    width = len(closes)
+    side = plan.side
+    prices = [float(price) for price in plan.prices]
+    placed = _placements(closes, prices, side, bound)
+    fills = []
+    for offset, price in zip(placed, prices, strict=True):
+        crossed = closes <= price if side == BUY else closes >= price
+        fills.append(_first(crossed, offset) if offset < width else width)
+    fill_closes = [float(closes[min(fill, width - 1)]) for fill in fills]
+    quote, base, complete = _positions(width, fills, plan.quotes, fill_closes)
+    held = quote > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        net = np.where(held, (closes * base / quote - 1.0) * side - 2.0 * trade_cost, 0.0)
+    stop = width if plan.stop_loss is None else _first(complete & (net <= -plan.stop_loss), 0)
+    trail = _trailing_fire(net, held, plan.trailing)
+    tl_row, tl_ts = time_limit_close(tape, np.asarray([row]), time_limit)
+    if min(stop, trail) < width:
+        offset = min(stop, trail)
+        kind = CloseType.STOP_LOSS if stop == offset else CloseType.TRAILING_STOP
+        close_row, close_ts = row + offset, int(tape.timestamp[row + offset])
+    else:
+        offset, kind = width - 1, CloseType.TIME_LIMIT
+        close_row, close_ts = int(tl_row[0]), int(tl_ts[0])
+    filled = float(quote[offset])
+    first_fill = min(fills)
+    return DcaOutcome(
+        close_row=close_row,
+        close_ts=close_ts,
+        close_type=kind,
+        first_fill_row=row + first_fill if filled > 0 else NOT_FILLED,
+        quote=filled,
+        base=float(base[offset]),
+        pnl_quote=float(net[offset]) * filled,
+        exit_price=float(closes[offset]),
+        turnover=2.0 * filled,
+        fees=2.0 * trade_cost * filled,
+    )
