@@ -509,16 +509,29 @@ def stop(
 @click.option("--kind", help="Only kinds starting with this, e.g. deploy, stop, watch, backtest.")
 @click.option("--json", "as_json", is_flag=True, help="Entries as JSON.")
 @click.option("--limit", default=200, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Also the PnL samples and pieces of streaming replies (left out unless --kind asks).",
+)
 @click.pass_context
 def journal(
-    ctx: click.Context, since: str | None, kind: str | None, as_json: bool, limit: int
+    ctx: click.Context,
+    since: str | None,
+    kind: str | None,
+    as_json: bool,
+    limit: int,
+    everything: bool,
 ) -> None:
     """List the journal: proposals, backtests, preflights, deploys, stops, watch findings."""
     settings = load(ctx).settings
     from tradeagent.desk_commands import CommandError, journal_command
 
     try:
-        code = journal_command(settings, since=since, kind=kind, as_json=as_json, limit=limit)
+        code = journal_command(
+            settings, since=since, kind=kind, as_json=as_json, limit=limit, everything=everything
+        )
     except CommandError as exc:
         fail(str(exc))
     sys.exit(code)

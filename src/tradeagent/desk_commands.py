@@ -31,7 +31,7 @@ from tradeagent.desk import (
     journal_path,
 )
 from tradeagent.desk.plan import is_instance_of
-from tradeagent.desk.report import entry_row, kill_switch_text, review_text
+from tradeagent.desk.report import BACKGROUND_KINDS, entry_row, kill_switch_text, review_text
 from tradeagent.desk.review import DeployReview
 from tradeagent.desk_setup import desk_options, open_journal
 from tradeagent.hb import HummingbotError
@@ -286,6 +286,7 @@ def journal_command(
     kind: str | None,
     as_json: bool,
     limit: int,
+    everything: bool = False,
 ) -> int:
     path = journal_path(settings.data_dir)
     if not path.exists():
@@ -302,6 +303,7 @@ def journal_command(
             since=parse_since(since) if since else None,
             limit=limit,
             newest_first=True,
+            exclude_kinds=() if everything or kind else BACKGROUND_KINDS,
         )
     finally:
         journal.close()

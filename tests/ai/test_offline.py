@@ -121,6 +121,14 @@ DRAFTS: list[tuple[str, dict[str, Any]]] = [
         },
     ),
     (
+        "aggressive supertrend scalping on ETH hyperliquid 5x 200 dollars",
+        {"controller_name": "supertrend_v1", "trading_pair": "ETH-USD", "leverage": 5},
+    ),
+    (
+        "scalping with macd on BTC, $300",
+        {"controller_name": "macd_bb_v1", "interval": "1m", "total_amount_quote": D(300)},
+    ),
+    (
         "scalp SOL on hyperliquid with 150 bucks",
         {"controller_name": "macd_bb_v1", "trading_pair": "SOL-USD", "total_amount_quote": D(150)},
     ),

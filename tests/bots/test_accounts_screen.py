@@ -230,3 +230,20 @@ async def test_keys_are_deleted_after_confirmation(make: AppMaker, fake: FakeHb)
         assert fake.count("POST", "/accounts/delete-credential/master_account/binance") == 1
         assert rows(screen) == [("master_account", "—")]
         assert screen.check_action("delete_keys", ()) is None  # nothing left to delete
+
+
+async def test_a_journal_that_cannot_be_written_is_said_and_the_action_still_goes(
+    make: AppMaker, fake: FakeHb
+) -> None:
+    app = make()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_accounts(pilot, app)
+        assert app.journal is not None
+        app.journal.close()  # as a full disk or a broken file would make it refuse writes
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"desk_3", "enter")
+        await settle(pilot)
+        assert fake.count("POST", "/accounts/add-account") == 1  # confirmed: it was done
+        said = [n.message for n in app._notifications if n.title == "Journal"]
+        assert any("Cannot write to the journal" in m and "not recorded" in m for m in said), said

@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from bots_helpers import AppMaker, refresh, settle
 from fake_hb import T0, FakeClock, FakeHb, bot, controller, log, position
 from textual.widgets import DataTable, Static
 
 from tradeagent.desk.journal import Journal
 from tradeagent.tui.app import TradeAgentApp
-from tradeagent.tui.screens.bot_detail import BotDetailScreen
+from tradeagent.tui.screens.bot_detail import MIN_PNL_SPAN, BotDetailScreen, pnl_axis
 from tradeagent.tui.screens.confirm import ConfirmScreen
 
 AT = T0.timestamp()
@@ -218,3 +219,11 @@ def _accept_only(fake: FakeHb, bot_name: str, changes: dict[str, object]) -> obj
 
     fake.configs[bot_name][0].update(changes)
     return httpx.Response(200, json={"message": "updated"})
+
+
+def test_a_flat_pnl_is_drawn_flat_and_a_moving_one_on_its_own_range() -> None:
+    flat = [-0.55579418000, -0.55579418230, -0.55579418459]  # float noise, not a move
+    low, high = pnl_axis(flat)
+    assert high - low == pytest.approx(MIN_PNL_SPAN)
+    assert low < min(flat) and max(flat) < high
+    assert pnl_axis([-1.0, 0.5, 3.0]) == (-1.0, 3.0)

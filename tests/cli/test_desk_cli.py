@@ -15,6 +15,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from tradeagent.cli import cli
+from tradeagent.desk.journal import Journal, journal_path
 from tradeagent.sim import EmbeddedSimulator, SimOptions, create_app, serve_in_thread
 
 BB = {
@@ -268,3 +269,21 @@ def test_a_simulator_in_use_elsewhere_is_explained(tmp_path: Path) -> None:
     finally:
         holder.sim.close()
     assert invoke("status").exit_code == 0
+
+
+def test_journal_leaves_background_rows_out_unless_asked() -> None:
+    journal = Journal(
+        journal_path(Path(os.environ["TRADEAGENT_PATHS__DATA_DIR"])), server="sim", mode="SIM"
+    )
+    journal.append("bots.pnl", {"pnl": {"btc_bb-1": -0.5, "eth_mm-2": 1.25}})
+    journal.append("chat.partial", {"turn": 0, "offset": 0, "text": "half a repl"})
+    journal.append("chat.prompt", {"turn": 0, "text": "mean reversion on BTC"})
+    journal.close()
+    listed = invoke("journal").output
+    assert "chat.prompt" in listed and "you: mean reversion on BTC" in listed
+    assert "bots.pnl" not in listed and "chat.partial" not in listed
+    everything = invoke("journal", "--all").output
+    assert "net PnL of 2 bot(s): btc_bb-1 -0.50 · eth_mm-2 +1.25" in everything
+    assert "chat.partial" in everything
+    asked = invoke("journal", "--kind", "bots").output  # asking by kind is asking
+    assert "bots.pnl" in asked and "chat.prompt" not in asked

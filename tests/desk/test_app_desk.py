@@ -178,6 +178,35 @@ async def test_the_journal_from_the_palette(bench: Bench) -> None:
         await until(pilot, lambda: table.row_count >= 1, "rows")
 
 
+async def test_the_journal_screen_hides_background_rows_until_asked(bench: Bench) -> None:
+    bench.journal.append("bots.pnl", {"pnl": {"btc_bb-1": 2.5}})
+    bench.journal.append("backtest", {"mode": "hummingbot", "results": {}}, config_hash="cd" * 32)
+    app = app_on(bench)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("ctrl+p", *"Journal")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, JournalScreen) and bool(app.screen.query(DataTable)),
+            "the journal",
+        )
+        screen = app.screen
+        table = screen.query_one(DataTable)
+        await until(pilot, lambda: table.row_count >= 1, "rows")
+
+        def kinds() -> list[str]:
+            return [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+
+        assert "backtest" in kinds() and "bots.pnl" not in kinds()
+        await pilot.press("a")
+        await until(pilot, lambda: "bots.pnl" in kinds(), "the PnL samples")
+        row = next(i for i, kind in enumerate(kinds()) if kind == "bots.pnl")
+        assert str(table.get_row_at(row)[3]) == "net PnL of 1 bot(s): btc_bb-1 +2.50"
+        await pilot.press("a")
+        await until(pilot, lambda: "bots.pnl" not in kinds(), "the samples hidden again")
+
+
 class Crash(BaseException):
     pass
 

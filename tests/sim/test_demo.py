@@ -51,3 +51,28 @@ async def test_demo_is_off_by_option_and_not_reseeded_over_saved_state(tmp_path:
 def test_setting_defaults_to_demo_bots() -> None:
     del os.environ["TRADEAGENT_HUMMINGBOT__SIM_DEMO_BOTS"]  # the test hygiene turns it off
     assert load_settings().settings.hummingbot.sim_demo_bots is True
+
+
+async def logs(sim: EmbeddedSimulator) -> dict[str, list[str]]:
+    async with HummingbotClient(sim.base_url, "admin", "admin", transport=sim.transport) as hb:
+        bots = await hb.bots_status()
+    return {name: [entry.msg for entry in bot.general_logs] for name, bot in bots.items()}
+
+
+async def test_a_restart_does_not_log_the_same_closes_again(tmp_path: Path) -> None:
+    state = tmp_path / "sim.json"
+    clock = ManualClock()
+    options = SimOptions(demo=True, state_file=state, trade_budget_s=None)
+    first = EmbeddedSimulator(options, clock=clock)
+    before = await logs(first)
+    await first.aclose()
+    assert any("closed by" in m for lines in before.values() for m in lines)  # it traded
+    again = EmbeddedSimulator(options, clock=clock)
+    clock.advance(120)  # the market moves on: the window is simulated again
+    after = await logs(again)
+    await again.aclose()
+    for name, old in before.items():
+        new = after[name]
+        assert new[len(new) - len(old) :] == old  # the old lines, unchanged, oldest last
+        added = new[: len(new) - len(old)]
+        assert not set(added) & set(old), f"{name} logged closes it had logged already"

@@ -192,8 +192,8 @@ async def test_tiny_terminal_uses_tabs_and_keeps_every_pane_reachable(
             visible = app.query_one(f"#{pane}")
             assert visible.display
             assert visible.region.width >= 78  # the active pane takes the full width
-        header = app.query_one(StatusHeader)
-        assert header.compact
+        line = str(app.query_one(StatusHeader).render())
+        assert len(line) <= 80 and " SIM " in line and " ● " in line
 
 
 async def test_resizing_switches_between_layouts(app_factory: AppFactory) -> None:
@@ -208,3 +208,28 @@ async def test_resizing_switches_between_layouts(app_factory: AppFactory) -> Non
         await pilot.pause(0.1)
         assert not app.narrow
         assert app.query_one("#bots-pane").display
+
+
+async def test_the_header_gives_way_piece_by_piece_and_keeps_the_totals(
+    app_factory: AppFactory,
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        header = app.query_one(StatusHeader)
+        header.model = "claude-sonnet-5-5 · effort low"
+        header.totals = "12 bots · PnL +1,234.56 · vol 1.23M"
+        header.connection = "connected 14:24:20"
+        for width, shown, gone in (
+            (160, ["tradeagent", "in-process simulator", "claude-sonnet"], []),
+            (104, ["tradeagent", "in-process simulator"], ["claude-sonnet"]),
+            (84, ["tradeagent", "connected"], ["in-process simulator"]),
+            (60, ["SIM", "●"], ["tradeagent", "connected"]),
+        ):
+            await pilot.resize_terminal(width, 45)
+            await pilot.pause(0.1)
+            line = str(header.render())
+            assert line.rstrip().endswith("12 bots · PnL +1,234.56 · vol 1.23M"), (width, line)
+            assert len(line) <= width
+            assert all(piece in line for piece in shown), (width, line)
+            assert not any(piece in line for piece in gone), (width, line)

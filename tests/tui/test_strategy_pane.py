@@ -317,3 +317,20 @@ async def test_missing_editor_is_explained(app_factory: AppFactory) -> None:
         await pilot.pause()
         assert any("Set $EDITOR" in n.message for n in app._notifications)
         assert app.draft is not None and app.draft.source == "assistant"
+
+
+async def test_the_editor_highlights_yaml(app_factory: AppFactory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await propose(pilot, example("bollinger_v1"))
+        await pilot.press("f3", "e")
+        await pilot.pause()
+        editor = app.query_one("#strategy-editor", TextArea)
+        assert editor.is_syntax_aware
+        row = app.draft.text.splitlines().index("controller_name: bollinger_v1")  # type: ignore[union-attr]
+        colours = {
+            segment.text: segment.style.color
+            for segment in editor.render_line(row)
+            if segment.text in ("controller_name", "bollinger_v1") and segment.style
+        }
+        assert len(colours) == 2 and colours["controller_name"] != colours["bollinger_v1"]

@@ -18,7 +18,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -207,9 +207,13 @@ class Journal:
         since: datetime | None = None,
         limit: int | None = None,
         newest_first: bool = False,
+        exclude_kinds: Collection[str] = (),
     ) -> list[Entry]:
         clauses: list[str] = []
         params: list[Any] = []
+        if exclude_kinds:
+            clauses.append(f"kind NOT IN ({', '.join('?' * len(exclude_kinds))})")
+            params.extend(exclude_kinds)
         if kind is not None:
             clauses.append("kind = ?")
             params.append(kind)

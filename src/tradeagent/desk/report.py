@@ -14,12 +14,17 @@ from decimal import Decimal
 from tradeagent.desk.checks import Check, Verdict
 from tradeagent.desk.gate import evidence_of
 from tradeagent.desk.journal import Entry
+from tradeagent.desk.pnl_history import JOURNAL_KIND as PNL_KIND
 from tradeagent.desk.review import ControllerReview, DeployReview
 from tradeagent.desk.stop import KillSwitchReport, StopResult
 from tradeagent.strategy.formatting import money, quote_of
 
 Row = tuple[str, str]
 """(label, text): the label is empty on continuation lines."""
+
+BACKGROUND_KINDS = (PNL_KIND, "chat.partial")
+"""Rows kept to restore state after a restart (PnL samples every minute, pieces of a streaming
+reply), not things anyone did: journal listings leave them out unless asked for."""
 
 _PREFLIGHT_ORDER = (
     "bot_name",
@@ -175,6 +180,28 @@ def entry_summary(entry: Entry) -> str:
     if entry.kind == "backtest" and entry.config_hash:
         found = evidence_of(entry)
         return f"backtest of {entry.config_hash[:12]}: {found.headline}"
+    if entry.kind == PNL_KIND and isinstance(payload.get("pnl"), dict):
+        pnl = payload["pnl"]
+        bots = " · ".join(f"{name} {value:+,.2f}" for name, value in sorted(pnl.items()))
+        return _one_line(f"net PnL of {len(pnl)} bot(s): {bots}" if pnl else "no bots")
+    if entry.kind.startswith("chat."):
+        return _chat_summary(entry)
+    return _one_line(json.dumps(payload, sort_keys=True, default=str))
+
+
+def _chat_summary(entry: Entry) -> str:
+    payload = entry.payload
+    turn = payload.get("turn")
+    turn = turn + 1 if isinstance(turn, int) else turn  # counted from 1 on screen
+    if entry.kind == "chat.start":
+        return _one_line(f"conversation with {payload.get('assistant')}: {payload.get('title')}")
+    if entry.kind == "chat.prompt":
+        return _one_line(f"you: {payload.get('text', '')}")
+    if entry.kind == "chat.reply":
+        reply = payload.get("reply") or payload.get("error") or ""
+        return _one_line(f"reply to prompt {turn} ({payload.get('status', 'done')}): {reply}")
+    if entry.kind == "chat.retry":
+        return f"prompt {turn} asked again"
     return _one_line(json.dumps(payload, sort_keys=True, default=str))
 
 

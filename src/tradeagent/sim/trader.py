@@ -190,7 +190,13 @@ class ControllerTrader:
         return (lookback + 5) * self._interval_s()
 
     def to_state(self) -> dict[str, Any]:
-        return {"anchor": self.anchor, "books": self.books.to_state(), "mark": self.mark}
+        return {
+            "anchor": self.anchor,
+            "books": self.books.to_state(),
+            "mark": self.mark,
+            # The window is simulated again after a restart: what was already logged stays quiet.
+            "announced": sorted(self._announced),
+        }
 
     @classmethod
     def from_state(
@@ -198,6 +204,7 @@ class ControllerTrader:
     ) -> ControllerTrader:
         trader = cls(controller_id, model, state["anchor"], fee, Books.from_state(state["books"]))
         trader.mark = state["mark"]
+        trader._announced = set(state.get("announced", ()))
         return trader
 
 

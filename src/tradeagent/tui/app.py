@@ -198,7 +198,6 @@ class TradeAgentApp(BacktestActions, App[None]):
         panes = self.query_one("#panes")
         panes.set_class(narrow, "-narrow")
         self.query_one("#pane-tabs").display = narrow
-        self.query_one(StatusHeader).compact = width < 100
         for name in PANE_IDS:
             panes.set_class(name == self._active_pane, f"-show-{name}")
 

@@ -133,10 +133,11 @@ def answer(
 
 
 def _template_key(intent: Intent) -> str | None:
-    if intent.style == "rsi":
-        return "rsi_style"
-    if intent.style == "scalping":
-        return "scalping"
+    style = {"rsi": "rsi_style", "scalping": "scalping"}.get(intent.style or "")
+    # A controller named outright wins over a style built on another controller
+    # ("supertrend scalping" is a supertrend, not the MACD scalping preset).
+    if style is not None and intent.controller in (None, TEMPLATES[style].controller_name):
+        return style
     if intent.controller is not None:
         return intent.controller
     if intent.risk == "low":

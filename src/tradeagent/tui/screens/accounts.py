@@ -7,7 +7,7 @@ form), ``x`` deletes the selected keys after a confirmation, ``r`` reloads, Esc 
 from __future__ import annotations
 
 import asyncio
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -19,8 +19,9 @@ from textual.widgets import DataTable, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tradeagent.desk import credentials
-from tradeagent.desk.journal import Journal, JournalError
+from tradeagent.desk.journal import Journal
 from tradeagent.hb import HummingbotClient, HummingbotError, InvalidRequest, check_name
+from tradeagent.tui import journal_steps
 from tradeagent.tui.screens.confirm import ConfirmScreen
 from tradeagent.tui.screens.credential_form import CredentialFormScreen
 
@@ -143,14 +144,14 @@ class AccountsScreen(Screen[None]):
 
     @work(group="hb-write", exit_on_error=False, description="adding an account")
     async def add_account(self, name: str) -> None:
-        action = await self._journal_begin("account.add", {"account": name})
+        action = await journal_steps.begin(self, self.journal, "account.add", {"account": name})
         try:
             await self.client.add_account(name)
         except HummingbotError as exc:
-            await self._journal_end(action, "failed", {"error": exc.message})
+            await journal_steps.finish(self, self.journal, action, "failed", {"error": exc.message})
             self._status(exc.message, error=True)
             return
-        await self._journal_end(action, "ok", {})
+        await journal_steps.finish(self, self.journal, action, "ok", {})
         self.notify(f"Account {name} created. Press c to add exchange keys to it.")
         self.reload()
 
@@ -200,34 +201,18 @@ class AccountsScreen(Screen[None]):
 
     @work(group="hb-write", exit_on_error=False, description="deleting keys")
     async def delete_keys(self, account: str, connector: str) -> None:
-        action = await self._journal_begin(
-            "credentials.delete", {"account": account, "connector": connector}
+        action = await journal_steps.begin(
+            self, self.journal, "credentials.delete", {"account": account, "connector": connector}
         )
         try:
             await self.client.delete_credential(account, connector)
         except HummingbotError as exc:
-            await self._journal_end(action, "failed", {"error": exc.message})
+            await journal_steps.finish(self, self.journal, action, "failed", {"error": exc.message})
             self._status(exc.message, error=True)
             return
-        await self._journal_end(action, "ok", {})
+        await journal_steps.finish(self, self.journal, action, "ok", {})
         self.notify(f"{connector} keys deleted from {account}.")
         self.reload()
-
-    async def _journal_begin(self, kind: str, payload: dict[str, Any]) -> int | None:
-        if self.journal is None:
-            return None
-        try:
-            return await asyncio.to_thread(self.journal.begin, kind, payload)
-        except JournalError:
-            return None
-
-    async def _journal_end(self, action: int | None, outcome: str, payload: dict[str, Any]) -> None:
-        if self.journal is None or action is None:
-            return
-        try:
-            await asyncio.to_thread(self.journal.finish, action, outcome, payload)
-        except JournalError:
-            return
 
 
 class AccountNameScreen(ModalScreen[str | None]):

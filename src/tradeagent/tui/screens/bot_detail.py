@@ -10,7 +10,7 @@ confirmation, then the result is verified by refreshing until the bot shows it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -25,8 +25,9 @@ from textual_plotext import PlotextPlot
 from tradeagent.desk import StopKind, controller_brief
 from tradeagent.desk import fleet_format as fmt
 from tradeagent.desk.fleet import BotView, ControllerView
-from tradeagent.desk.journal import Journal, JournalError
+from tradeagent.desk.journal import Journal
 from tradeagent.hb import HummingbotError
+from tradeagent.tui import journal_steps
 from tradeagent.tui.desk_flows import StopChoice, StopRequested
 from tradeagent.tui.fleet_link import FleetLink, FleetState
 from tradeagent.tui.screens.confirm import ConfirmScreen
@@ -294,7 +295,9 @@ class BotDetailScreen(Screen[None]):
         if len(points) >= 2:
             plt.date_form("H:M:S")
             times = [moment.astimezone().strftime("%H:%M:%S") for moment, _ in points]
-            plt.plot(times, [value for _, value in points], marker="braille")
+            values = [value for _, value in points]
+            plt.plot(times, values, marker="braille")
+            plt.ylim(*pnl_axis(values))
         chart.refresh()
 
     def _show_logs(self) -> None:
@@ -434,7 +437,7 @@ class BotDetailScreen(Screen[None]):
             else:
                 await client.resume_controller(self.bot_name, controller)
         except HummingbotError as exc:
-            await self._journal_end(action, "failed", {"error": exc.message})
+            await journal_steps.finish(self, self.journal, action, "failed", {"error": exc.message})
             self._note(f"{verb.capitalize()} of {controller} failed: {exc.message}", error=True)
             self.notify(exc.message, title=f"{verb.capitalize()} failed", severity="error")
             self.busy = ""
@@ -444,12 +447,14 @@ class BotDetailScreen(Screen[None]):
         self.busy = ""
         self.refresh_bindings()
         if verified:
-            await self._journal_end(action, "ok", {"verified": True})
+            await journal_steps.finish(self, self.journal, action, "ok", {"verified": True})
             done = "stopped" if stop else "running again"
             self._note(f"Controller {controller} is {done}.")
             self.notify(f"Controller {controller} of {self.bot_name} is {done}.", title="Bots")
         else:
-            await self._journal_end(action, "unverified", {"verified": False})
+            await journal_steps.finish(
+                self, self.journal, action, "unverified", {"verified": False}
+            )
             message = (
                 f"The server accepted the {verb} of {controller}, but after "
                 f"{VERIFY_ROUNDS} refreshes the bot does not show it. Check its logs below; "
@@ -478,22 +483,22 @@ class BotDetailScreen(Screen[None]):
         return False
 
     async def _journal_begin(self, kind: str, controller: str) -> int | None:
-        if self.journal is None:
-            return None
         payload = {"bot": self.bot_name, "controller": controller}
-        try:
-            return await asyncio.to_thread(self.journal.begin, kind, payload)
-        except JournalError as exc:
-            self.notify(str(exc), title="Journal", severity="warning")
-            return None
+        return await journal_steps.begin(self, self.journal, kind, payload)
 
-    async def _journal_end(self, action: int | None, outcome: str, payload: dict[str, Any]) -> None:
-        if self.journal is None or action is None:
-            return
-        try:
-            await asyncio.to_thread(self.journal.finish, action, outcome, payload)
-        except JournalError as exc:
-            self.notify(str(exc), title="Journal", severity="warning")
+
+MIN_PNL_SPAN = 0.02
+"""The PnL axis spans at least two cents of quote: a flat PnL looks flat, not like a cliff
+drawn from float noise (axis labels with eleven decimals)."""
+
+
+def pnl_axis(values: Sequence[float]) -> tuple[float, float]:
+    """The chart's y range: the values' own, widened around their middle to ``MIN_PNL_SPAN``."""
+    low, high = min(values), max(values)
+    if high - low >= MIN_PNL_SPAN:
+        return low, high
+    middle = (low + high) / 2
+    return middle - MIN_PNL_SPAN / 2, middle + MIN_PNL_SPAN / 2
 
 
 def shows_change(config: Mapping[str, Any], view: ControllerView | None, *, stop: bool) -> bool:

@@ -9,7 +9,6 @@ or the screen in clear; the inputs are wiped when the form closes.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -21,8 +20,9 @@ from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from tradeagent.desk import credentials
 from tradeagent.desk.credentials import FormField
-from tradeagent.desk.journal import Journal, JournalError
+from tradeagent.desk.journal import Journal
 from tradeagent.hb import HummingbotClient, HummingbotError
+from tradeagent.tui import journal_steps
 
 
 class CredentialFormScreen(ModalScreen[bool]):
@@ -155,7 +155,7 @@ class CredentialFormScreen(ModalScreen[bool]):
             await self.client.add_credential(self.account, self.connector, body)
         except HummingbotError as exc:
             said = masked(exc.message, secrets)
-            await self._journal_end(action, "failed", {"error": said})
+            await journal_steps.finish(self, self.journal, action, "failed", {"error": said})
             cause = credentials.likely_cause(masked(exc.server_text or exc.message, secrets))
             text = said + (f"\nLikely cause: {cause}" if cause else "")
             self._outcome(text, error=True)
@@ -164,7 +164,7 @@ class CredentialFormScreen(ModalScreen[bool]):
         finally:
             body.clear()
             secrets.clear()
-        await self._journal_end(action, "ok", {})
+        await journal_steps.finish(self, self.journal, action, "ok", {})
         self.notify(
             f"{self.connector} keys stored in {self.account}; the exchange accepted them.",
             title="Accounts",
@@ -183,25 +183,12 @@ class CredentialFormScreen(ModalScreen[bool]):
         self.dismiss(stored)
 
     async def _journal_begin(self) -> int | None:
-        if self.journal is None:
-            return None
         payload = {
             "account": self.account,
             "connector": self.connector,
             "fields": [spec.name for spec in self.fields],
         }
-        try:
-            return await asyncio.to_thread(self.journal.begin, "credentials.add", payload)
-        except JournalError:
-            return None
-
-    async def _journal_end(self, action: int | None, outcome: str, payload: dict[str, Any]) -> None:
-        if self.journal is None or action is None:
-            return
-        try:
-            await asyncio.to_thread(self.journal.finish, action, outcome, payload)
-        except JournalError:
-            return
+        return await journal_steps.begin(self, self.journal, "credentials.add", payload)
 
 
 def masked(text: str, values: list[str]) -> str:

@@ -1,5 +1,6 @@
 """The journal from the palette: every proposal, backtest, preflight, deploy, stop and watch
-finding, newest first. ``/`` filters, Enter shows an entry in full, Esc goes back."""
+finding, newest first. ``/`` filters, Enter shows an entry in full, ``a`` adds the background
+rows (PnL samples, pieces of streaming replies), Esc goes back."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
 from tradeagent.desk import Entry, Journal
-from tradeagent.desk.report import entry_row
+from tradeagent.desk.report import BACKGROUND_KINDS, entry_row
 
 LIMIT = 1000
 
@@ -34,12 +35,14 @@ class JournalScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="journal-back"),
         Binding("slash", "filter", "Filter", id="journal-filter"),
+        Binding("a", "everything", "All rows", id="journal-all"),
     ]
 
     def __init__(self, journal: Journal) -> None:
         super().__init__()
         self.journal = journal
         self.entries: list[Entry] = []
+        self.everything = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -48,7 +51,7 @@ class JournalScreen(ModalScreen[None]):
             yield DataTable(id="journal-table", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="journal-detail"):
                 yield Static("", id="journal-detail-text", markup=False)
-            yield Static("Enter details · / filter · Esc back · times are local", classes="hint")
+            yield Static(self._hint(), classes="hint", id="journal-hint")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -58,7 +61,10 @@ class JournalScreen(ModalScreen[None]):
 
     @work(exclusive=True, group="journal-read", exit_on_error=False)
     async def load(self) -> None:
-        found = await asyncio.to_thread(self.journal.entries, limit=LIMIT, newest_first=True)
+        hidden = () if self.everything else BACKGROUND_KINDS
+        found = await asyncio.to_thread(
+            self.journal.entries, limit=LIMIT, newest_first=True, exclude_kinds=hidden
+        )
         self.entries = found
         self._show(self.query_one("#journal-filter", Input).value)
 
@@ -88,6 +94,15 @@ class JournalScreen(ModalScreen[None]):
         text = json.dumps(entry.to_json(), indent=2, ensure_ascii=False, default=str)
         self.query_one("#journal-detail-text", Static).update(text)
         self.query_one("#journal-detail").add_class("-shown")
+
+    def action_everything(self) -> None:
+        self.everything = not self.everything
+        self.query_one("#journal-hint", Static).update(self._hint())
+        self.load()
+
+    def _hint(self) -> str:
+        rows = "a hides PnL samples and reply pieces" if self.everything else "a shows every row"
+        return f"Enter details · / filter · {rows} · Esc back · times are local"
 
     def action_filter(self) -> None:
         box = self.query_one("#journal-filter", Input)

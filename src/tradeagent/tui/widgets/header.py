@@ -23,7 +23,6 @@ class StatusHeader(Widget):
     """True connected, False failing, None not connected at all."""
     model: reactive[str] = reactive("")
     totals: reactive[str] = reactive("")
-    compact: reactive[bool] = reactive(False)
 
     def render(self) -> Text:
         badge_style = {
@@ -32,20 +31,26 @@ class StatusHeader(Widget):
             "OFFLINE": "bold black on #d7af00",
         }.get(self.mode, "bold reverse")
         dot_style = {True: "green", False: "red", None: "grey50"}[self.connected]
-        left = Text()
-        if not self.compact:
-            left.append(" tradeagent ", style="bold")
-        left.append(f" {self.mode} ", style=badge_style)
-        if not self.compact and self.target:
-            left.append(f" {self.target}", style="dim")
-        left.append(" ● ", style=dot_style)
-        left.append(self.connection if not self.compact else "")
-        right = Text()
-        if not self.compact and self.model:
-            right.append(self.model, style="italic")
-            right.append("   ")
-        right.append(self.totals)
-        right.append(" ")
         width = self.size.width
+        # What gives way when the line is too narrow, first to last: the assistant's name, the
+        # target, the product name, the connection words. Mode, dot and totals always stay.
+        for dropped in range(5):
+            left = Text()
+            if dropped < 3:
+                left.append(" tradeagent ", style="bold")
+            left.append(f" {self.mode} ", style=badge_style)
+            if dropped < 2 and self.target:
+                left.append(f" {self.target}", style="dim")
+            left.append(" ● ", style=dot_style)
+            if dropped < 4:
+                left.append(self.connection)
+            right = Text()
+            if dropped < 1 and self.model:
+                right.append(self.model, style="italic")
+                right.append("   ")
+            right.append(self.totals)
+            right.append(" ")
+            if left.cell_len + 1 + right.cell_len <= width:
+                break
         gap = max(1, width - left.cell_len - right.cell_len)
         return left + Text(" " * gap) + right

@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
+from textual.widgets.text_area import LanguageDoesNotExist
 
 from tradeagent.strategy import ControllerConfigBase, RiskPolicy, RiskReport, check_config
 from tradeagent.strategy.risk import Mode
@@ -160,15 +161,7 @@ class StrategyPane(Pane):
                 yield BacktestPanel(id="backtest-panel")
             yield Static("", id="strategy-rule")
             yield Static("", id="strategy-yaml")
-        # YAML highlighting in the editor needs textual[syntax]; without it the text is plain.
-        yield TextArea(
-            "",
-            id="strategy-editor",
-            language="yaml",
-            soft_wrap=False,
-            tab_behavior="focus",
-            show_line_numbers=True,
-        )
+        yield _editor()
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -430,3 +423,18 @@ class StrategyPane(Pane):
             has_previous = self.draft is not None and self.history.before(self.draft.text)
             return True if has_previous else None
         return True
+
+
+def _editor() -> TextArea:
+    """The YAML editor, highlighted by tree-sitter-yaml (a dependency); should the grammar not
+    load in some environment, plain text rather than a crash."""
+    options: dict[str, Any] = {
+        "id": "strategy-editor",
+        "soft_wrap": False,
+        "tab_behavior": "focus",
+        "show_line_numbers": True,
+    }
+    try:
+        return TextArea("", language="yaml", **options)
+    except LanguageDoesNotExist:
+        return TextArea("", **options)
