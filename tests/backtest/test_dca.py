@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 from handmade import make_candles
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reference import plain_simulate_hummingbot
 
 from tradeagent.backtest import controller_params, run_backtest
 from tradeagent.backtest.closes import BUY, SELL, CloseType
@@ -142,3 +146,51 @@ def test_dman_v3_runs_end_to_end_with_its_bollinger_signal() -> None:
     ledger = result.ledger.records()
     assert ledger and ledger[0]["executor_type"] == "dca_executor"
     assert ledger[0]["side"] == "BUY"  # %B < 0 on the first drop below the flat band
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(1, 80),
+    tick=st.sampled_from([0.0, 0.25, 1.0]),
+    side=st.sampled_from([BUY, SELL]),
+    spreads=st.sampled_from(["0,0.004,0.01", "0,0", "0.002", "0.001,0.001,0.003", "0,0.01"]),
+    amounts=st.sampled_from([None, "1,2,3", "3,1,1"]),  # None: equal levels
+    stop_loss=st.sampled_from([None, 0.0005, 0.003, 0.01]),
+    trailing=st.sampled_from([None, "0.002,0.001", "0.015,0.005", "0.0001,0.0001"]),
+    bound=st.sampled_from([None, 0.0, 0.002, 0.01]),
+    band_width=st.sampled_from([float("nan"), 0.4, 3.0]),
+    minutes=st.sampled_from([3, 45, 200]),
+)
+def test_hummingbot_mode_matches_the_plain_columns(
+    seed: int,
+    n: int,
+    tick: float,
+    side: int,
+    spreads: str,
+    amounts: str | None,
+    stop_loss: float | None,
+    trailing: str | None,
+    bound: float | None,
+    band_width: float,
+    minutes: int,
+) -> None:
+    # Random walks, on a coarse tick grid too: closes land exactly on level prices.
+    rng = np.random.default_rng(seed)
+    close = 100.0 * np.exp(np.cumsum(rng.normal(0, 0.004, n)))
+    if tick:
+        close = np.round(close / tick) * tick
+    levels = len(spreads.split(","))
+    overrides: dict[str, object] = {
+        "dca_spreads": spreads,
+        "stop_loss": stop_loss,
+        "trailing_stop": trailing,
+        "dynamic_order_spread": True,
+        "dynamic_target": True,
+    }
+    overrides["dca_amounts_pct"] = ",".join((amounts or "1,1,1").split(",")[:levels])
+    executor = plan(params(**overrides), side, float(close[0]), band_width)
+    tape = Tape.build(make_candles(close), 60 * minutes)
+    for row in sorted({0, n // 2, n - 1}):
+        got = simulate_hummingbot(tape, row, executor, bound, FEE, 60 * minutes)
+        assert got == plain_simulate_hummingbot(tape, row, executor, bound, FEE, 60 * minutes)

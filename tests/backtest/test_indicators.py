@@ -7,10 +7,12 @@ import math
 import numpy as np
 import pytest
 from handmade import make_candles
+from reference import reference_supertrend
 
-from tradeagent.backtest.indicators import bollinger, macd, supertrend, wilder_atr
+from tradeagent.backtest.indicators import bollinger, macd, wilder_atr
 from tradeagent.backtest.params import SupertrendSignal
 from tradeagent.backtest.signals import features, join_backward
+from tradeagent.backtest.supertrend import supertrend
 
 
 def walk(n: int, seed: int = 1) -> np.ndarray:
@@ -76,35 +78,6 @@ def test_wilder_atr_seed_and_recursion_by_hand() -> None:
     assert atr[4] == pytest.approx((1.5 * 1 + 2.0) / 2)
 
 
-def reference_supertrend(
-    high: np.ndarray, low: np.ndarray, close: np.ndarray, length: int, multiplier: float
-) -> tuple[list[float], list[float]]:
-    """pandas-ta's loop, transcribed literally (band arrays mutated in place)."""
-    n = len(close)
-    atr = wilder_atr(high, low, close, length)
-    hl2 = (high + low) / 2
-    ub = list(hl2 + multiplier * atr)
-    lb = list(hl2 - multiplier * atr)
-    direction = [1.0] * n
-    trend = [math.nan] * n
-    for i in range(1, n):
-        if close[i] > ub[i - 1]:
-            direction[i] = 1
-        elif close[i] < lb[i - 1]:
-            direction[i] = -1
-        else:
-            direction[i] = direction[i - 1]
-            if direction[i] > 0 and lb[i] < lb[i - 1]:
-                lb[i] = lb[i - 1]
-            if direction[i] < 0 and ub[i] > ub[i - 1]:
-                ub[i] = ub[i - 1]
-        trend[i] = lb[i] if direction[i] > 0 else ub[i]
-    for i in range(length):
-        direction[i] = math.nan
-        trend[i] = math.nan
-    return trend, direction
-
-
 def test_supertrend_matches_the_pandas_ta_loop() -> None:
     close = walk(3000, seed=9)
     candles = make_candles(
@@ -142,3 +115,22 @@ def test_join_reads_the_containing_candle_in_hummingbot_mode_and_the_closed_one_
     closed = join_backward(rows, three, look_ahead=False)
     assert list(ahead) == [0, 0, 0, 1, 1, 1, 2, 2, 2, 2]
     assert list(closed) == [-1, -1, 0, 0, 0, 1, 1, 1, 2, 2]
+
+
+@pytest.mark.parametrize("length", [1, 2, 14, 20])
+def test_wilder_atr_is_the_plain_recursion_bit_for_bit(length: int) -> None:
+    rng = np.random.default_rng(length)
+    close = walk(3000, seed=length)
+    high = close * (1 + rng.uniform(0, 0.003, 3000))
+    low = close * (1 - rng.uniform(0, 0.003, 3000))
+    tr = [math.nan] + [
+        max(high[i] - low[i], abs(high[i] - close[i - 1]), abs(low[i] - close[i - 1]))
+        for i in range(1, 3000)
+    ]
+    seed = 0.0
+    for value in tr[1 : length + 1]:
+        seed += value
+    expected = [math.nan] * length + [seed / length]
+    for value in tr[length + 1 :]:
+        expected.append((expected[-1] * (length - 1) + value) / length)
+    np.testing.assert_array_equal(wilder_atr(high, low, close, length), np.asarray(expected))

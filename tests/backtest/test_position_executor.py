@@ -8,8 +8,8 @@ import pytest
 from handmade import make_candles
 
 from tradeagent.backtest.closes import BUY, SELL, CloseType
-from tradeagent.backtest.directional import gate
 from tradeagent.backtest.execution import HummingbotExecution
+from tradeagent.backtest.gating import gate
 from tradeagent.backtest.params import TrailingStop, TripleBarrier
 from tradeagent.backtest.realistic import MAINTENANCE_MARGIN, RealisticExecution
 from tradeagent.backtest.tape import Tape

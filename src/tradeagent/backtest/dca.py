@@ -23,6 +23,7 @@ live DCAExecutor in MAKER mode:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,8 +31,8 @@ import numpy as np
 
 from tradeagent.backtest.candles import FloatArray
 from tradeagent.backtest.closes import BUY, CloseType
-from tradeagent.backtest.directional import gate
 from tradeagent.backtest.execution import Execution
+from tradeagent.backtest.gating import gate
 from tradeagent.backtest.ledger import NOT_FILLED, Ledger
 from tradeagent.backtest.outcomes import time_limit_close
 from tradeagent.backtest.params import DcaParams, TrailingStop
@@ -67,17 +68,16 @@ class DcaOutcome:
 
 def plan(params: DcaParams, side: int, close: float, band_width: float) -> DcaPlan:
     """Levels and exits of an executor created at a row closing at `close`."""
-    per_side = Decimal(params.max_executors_per_side)
-    amount = params.total_amount_quote / Decimal(close) / per_side
-    total_quote = amount * Decimal(close)
+    price = Decimal(close)  # exact, so converting once gives the same operands every time
+    amount = params.total_amount_quote / price / Decimal(params.max_executors_per_side)
+    total_quote = amount * price
     weights = sum(params.dca_amounts_pct)
-    quotes = tuple(float(pct / weights * total_quote) for pct in params.dca_amounts_pct)
-    dynamic = Decimal(band_width / 200) if np.isfinite(band_width) else Decimal(1)
+    quotes = tuple([float(pct / weights * total_quote) for pct in params.dca_amounts_pct])
+    dynamic = Decimal(band_width / 200) if math.isfinite(band_width) else Decimal(1)
     spread_multiplier = dynamic if params.dynamic_order_spread else Decimal(1)
     direction = Decimal(-1 if side == BUY else 1)
     prices = tuple(
-        Decimal(close) * (1 + direction * spread * spread_multiplier)
-        for spread in params.dca_spreads
+        [price * (1 + direction * spread * spread_multiplier) for spread in params.dca_spreads]
     )
     target_multiplier = float(dynamic) if params.dynamic_target else 1.0
     barrier = params.barrier
@@ -154,43 +154,73 @@ def simulate_hummingbot(
     time_limit: int | None,
 ) -> DcaOutcome:
     last = int(tape.window_end[row])
-    closes = tape.close[row : last + 1]
-    width = len(closes)
+    window = tape.close[row : last + 1]
+    width = len(window)
     side = plan.side
     prices = [float(price) for price in plan.prices]
-    placed = _placements(closes, prices, side, bound)
+    placed = _placements(window, prices, side, bound)
+    closes: list[float] = window.tolist()
     fills = []
-    for offset, price in zip(placed, prices, strict=True):
-        crossed = closes <= price if side == BUY else closes >= price
-        fills.append(_first(crossed, offset) if offset < width else width)
-    fill_closes = [float(closes[min(fill, width - 1)]) for fill in fills]
-    quote, base, complete = _positions(width, fills, plan.quotes, fill_closes)
-    held = quote > 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        net = np.where(held, (closes * base / quote - 1.0) * side - 2.0 * trade_cost, 0.0)
-    stop = width if plan.stop_loss is None else _first(complete & (net <= -plan.stop_loss), 0)
-    trail = _trailing_fire(net, held, plan.trailing)
-    tl_row, tl_ts = time_limit_close(tape, np.asarray([row]), time_limit)
-    if min(stop, trail) < width:
-        offset = min(stop, trail)
-        kind = CloseType.STOP_LOSS if stop == offset else CloseType.TRAILING_STOP
-        close_row, close_ts = row + offset, int(tape.timestamp[row + offset])
-    else:
-        offset, kind = width - 1, CloseType.TIME_LIMIT
+    # What each offset adds to the position, levels summed in order from 0.0 (as numpy's
+    # scatter-add before its cumulative sums does).
+    added: dict[int, tuple[float, float, int]] = {}
+    for offset, price, level_quote in zip(placed, prices, plan.quotes, strict=True):
+        fill = width
+        if offset < width:
+            crossed = window[offset:] <= price if side == BUY else window[offset:] >= price
+            fill = offset + int(np.argmax(crossed)) if crossed.any() else width
+        fills.append(fill)
+        if fill < width:
+            quote_in, base_in, count_in = added.get(fill, (0.0, 0.0, 0))
+            added[fill] = (
+                quote_in + level_quote,
+                base_in + level_quote / closes[fill],
+                count_in + 1,
+            )
+    fees = 2.0 * trade_cost
+    levels = len(plan.quotes)
+    stop_loss = None if plan.stop_loss is None else -plan.stop_loss
+    trailing = plan.trailing
+    quote = base = net = 0.0
+    filled_levels = 0
+    peak, armed = -math.inf, False
+    offset, kind = width - 1, CloseType.TIME_LIMIT
+    # One pass in offset order; the first offset where a stop fires ends it (stop loss first).
+    for i, close in enumerate(closes):
+        if i in added:
+            quote_in, base_in, count_in = added[i]
+            quote += quote_in
+            base += base_in
+            filled_levels += count_in
+        if quote <= 0:
+            continue
+        net = (close * base / quote - 1.0) * side - fees
+        if stop_loss is not None and filled_levels == levels and net <= stop_loss:
+            offset, kind = i, CloseType.STOP_LOSS
+            break
+        if trailing is not None:
+            peak = net if net > peak else peak
+            armed = armed or net > trailing.activation
+            if armed and net < peak - trailing.delta:
+                offset, kind = i, CloseType.TRAILING_STOP
+                break
+    if kind == CloseType.TIME_LIMIT:
+        tl_row, tl_ts = time_limit_close(tape, np.asarray([row]), time_limit)
         close_row, close_ts = int(tl_row[0]), int(tl_ts[0])
-    filled = float(quote[offset])
+    else:
+        close_row, close_ts = row + offset, int(tape.timestamp[row + offset])
     first_fill = min(fills)
     return DcaOutcome(
         close_row=close_row,
         close_ts=close_ts,
         close_type=kind,
-        first_fill_row=row + first_fill if filled > 0 else NOT_FILLED,
-        quote=filled,
-        base=float(base[offset]),
-        pnl_quote=float(net[offset]) * filled,
-        exit_price=float(closes[offset]),
-        turnover=2.0 * filled,
-        fees=2.0 * trade_cost * filled,
+        first_fill_row=row + first_fill if quote > 0 else NOT_FILLED,
+        quote=quote,
+        base=base,
+        pnl_quote=net * quote,
+        exit_price=closes[offset],
+        turnover=2.0 * quote,
+        fees=2.0 * trade_cost * quote,
     )
 
 
@@ -314,10 +344,12 @@ def run_dca(
     bound = None if params.activation_bound is None else float(params.activation_bound)
     time_limit = params.barrier.time_limit
     outcomes: dict[int, tuple[DcaPlan, DcaOutcome]] = {}
+    closes: list[float] = tape.close.tolist()
+    widths: list[float] = band_width.tolist()
 
     def terminate(i: int) -> int:
         row, side = rows[i], sides[i]
-        executor = plan(params, side, float(tape.close[row]), float(band_width[row]))
+        executor = plan(params, side, closes[row], widths[row])
         if execution.mode == "hummingbot":
             outcome = simulate_hummingbot(
                 tape, row, executor, bound, execution.trade_cost, time_limit
@@ -327,13 +359,13 @@ def run_dca(
                 tape, row, executor, bound, execution.trade_cost, params.leverage, time_limit
             )
         outcomes[i] = (executor, outcome)
-        ends = tape.first_row_at_or_after(np.asarray([outcome.close_ts]), np.asarray([row]))
-        return int(ends[0])
+        # first_row_at_or_after for one executor, without building arrays for it
+        return max(int(np.searchsorted(tape.timestamp, outcome.close_ts)), row + 1)
 
     created = gate(
-        rows,
-        sides,
-        tape.timestamp[candidates].tolist(),
+        candidates,
+        signal[candidates],
+        tape.timestamp[candidates],
         terminate,
         max_per_side=params.max_executors_per_side,
         cooldown=params.cooldown_time,

@@ -6,7 +6,7 @@ indicator is NaN" reproduces Hummingbot's warm-up.
 
 from __future__ import annotations
 
-import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -143,61 +143,24 @@ def true_range(high: FloatArray, low: FloatArray, close: FloatArray) -> FloatArr
 
 def wilder_atr(high: FloatArray, low: FloatArray, close: FloatArray, length: int) -> FloatArray:
     """TA-Lib ATR: Wilder's smoothing `(atr·(length-1) + tr) / length`, seeded with the mean of the
-    first `length` true ranges; first defined at index `length`."""
+    first `length` true ranges; first defined at index `length`. Sequential on purpose: it is the
+    float rounding TA-Lib produces."""
     tr = true_range(high, low, close)
     atr = np.full(len(close), np.nan)
     if len(close) > length:
-        values = tr.tolist()
+        values: list[float] = tr.tolist()
         total = 0.0
         for value in values[1 : length + 1]:
             total += value
-        previous = total / length
-        out = [previous]
-        append = out.append
-        for value in values[length + 1 :]:
-            previous = (previous * (length - 1) + value) / length
-            append(previous)
-        atr[length:] = out
+        # Integer weights converted to float once: the same products and quotients as TA-Lib's.
+        weight, divisor = float(length - 1), float(length)
+
+        def smoothed() -> Iterator[float]:
+            previous = total / length
+            yield previous
+            for value in values[length + 1 :]:
+                previous = (previous * weight + value) / divisor
+                yield previous
+
+        atr[length:] = np.fromiter(smoothed(), dtype=np.float64, count=len(close) - length)
     return atr
-
-
-@dataclass(frozen=True)
-class Supertrend:
-    trend: FloatArray
-    direction: FloatArray  # +1 / -1, NaN during warm-up
-
-
-def supertrend(
-    high: FloatArray, low: FloatArray, close: FloatArray, length: int, multiplier: float
-) -> Supertrend:
-    """pandas-ta supertrend on a Wilder ATR: bands hl2 ± multiplier·ATR, ratcheted while the
-    direction holds; direction and trend are undefined for the first `length` candles."""
-    n = len(close)
-    hl2 = (high + low) / 2.0
-    matr = multiplier * wilder_atr(high, low, close, length)
-    lowers = (hl2 - matr).tolist()
-    uppers = (hl2 + matr).tolist()
-    closes = close.tolist()
-    direction = [1.0] * n
-    trend = [math.nan] * n
-    if n:
-        lower, upper, sign = lowers[0], uppers[0], 1.0  # the bands as ratcheted so far
-        for i in range(1, n):
-            raw_lower, raw_upper, price = lowers[i], uppers[i], closes[i]
-            if price > upper:
-                sign = 1.0
-            elif price < lower:
-                sign = -1.0
-            elif sign > 0:
-                if raw_lower < lower:
-                    raw_lower = lower
-            elif raw_upper > upper:
-                raw_upper = upper
-            lower, upper = raw_lower, raw_upper
-            direction[i] = sign
-            trend[i] = lower if sign > 0 else upper
-    direction_array = np.asarray(direction)
-    direction_array[: min(length, n)] = np.nan
-    trend_array = np.asarray(trend)
-    trend_array[: min(length, n)] = np.nan
-    return Supertrend(trend=trend_array, direction=direction_array)

@@ -95,13 +95,10 @@ def settle_hummingbot_pnl(
     """Net PnL fractions of the chosen executors, computing the pending time-limit ones with
     the same sequential cumulative product Hummingbot's simulator uses."""
     pnl = outcomes.pnl[chosen].copy()
-    fees = 2.0 * trade_cost
     pending = np.flatnonzero(np.isnan(pnl))
-    fills = outcomes.fill_row[chosen]
-    rows = outcomes.close_row[chosen]
-    for i in pending.tolist():
-        fill = int(fills[i])
-        pnl[i] = (tape.compounded(fill, int(rows[i]) - fill) - 1.0) * side - fees
+    fills = outcomes.fill_row[chosen][pending]
+    growth = tape.compounded(fills, outcomes.close_row[chosen][pending] - fills)
+    pnl[pending] = (growth - 1.0) * side - 2.0 * trade_cost
     return pnl
 
 

@@ -8,12 +8,13 @@ import numpy as np
 import numpy.typing as npt
 
 from tradeagent.backtest.candles import Candles, FloatArray, IntArray
-from tradeagent.backtest.indicators import bollinger, macd, supertrend
+from tradeagent.backtest.indicators import bollinger, macd
 from tradeagent.backtest.params import (
     MacdBollingerSignal,
     SignalSpec,
     SupertrendSignal,
 )
+from tradeagent.backtest.supertrend import supertrend
 
 SignalArray = npt.NDArray[np.int8]
 

@@ -62,10 +62,22 @@ class Tape:
             window_end=window_end,
         )
 
-    def compounded(self, start: int, offset: int) -> float:
-        """Π growth over rows start+1 … start+offset, multiplied in order like a cumprod."""
-        factors: list[float] = self.growth[start + 1 : start + offset + 1].tolist()
-        return math.prod(factors)
+    def compounded(self, starts: IntArray, offsets: IntArray) -> FloatArray:
+        """Per entry: Π growth over rows start+1 … start+offset, multiplied in order like a
+        cumprod (1.0 for offset 0). Entries are stepped together, longest first, so each step
+        multiplies the ones still going as one slice."""
+        order = np.argsort(-offsets, kind="stable")
+        rows = starts[order]
+        remaining = offsets[order]
+        product = np.ones(len(order))
+        going = len(order)
+        for step in range(1, int(remaining[0]) + 1 if len(order) else 1):
+            while remaining[going - 1] < step:
+                going -= 1
+            product[:going] *= self.growth[rows[:going] + step]
+        out = np.empty(len(order))
+        out[order] = product
+        return out
 
     def first_row_at_or_after(self, timestamps: IntArray, after: IntArray) -> IntArray:
         """Per executor: the first row after row `after` whose open time ≥ `timestamps`
