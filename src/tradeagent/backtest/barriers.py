@@ -19,6 +19,7 @@ import numpy.typing as npt
 from tradeagent.backtest.candles import FloatArray, IntArray
 from tradeagent.backtest.closes import BUY
 from tradeagent.backtest.params import TripleBarrier
+from tradeagent.backtest.quiet import quiet_entries
 from tradeagent.backtest.tape import Tape
 
 NO_HIT = np.iinfo(np.int64).max // 4
@@ -60,12 +61,13 @@ def scan_hummingbot(
         trailing_stop=np.full(m, NO_HIT, dtype=np.int64),
         pnl=np.full(m, np.nan),
     )
+    # Quiet entries keep the no-hit defaults; only the others are scanned.
+    pending = np.flatnonzero(~quiet_entries(tape, starts, side, barrier, trade_cost))
     run = min(tape.width, _MAX_RUN)
-    block = max(1, min(m, _CELLS // run))
+    block = max(1, min(len(pending), _CELLS // run))
     space = _Workspace(run * block)
-    for lo in range(0, m, block):
-        entries = np.arange(lo, min(lo + block, m))
-        _scan_block(tape, starts, entries, side, barrier, trade_cost, hits, space)
+    for lo in range(0, len(pending), block):
+        _scan_block(tape, starts, pending[lo : lo + block], side, barrier, trade_cost, hits, space)
     return hits
 
 

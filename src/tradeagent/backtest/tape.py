@@ -9,10 +9,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from tradeagent.backtest.candles import Candles, FloatArray, IntArray
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Per row r < n: the extremes over the executor window rows r … r + width − 1 (padding
+    included)."""
+
+    highest_close: FloatArray
+    lowest_close: FloatArray
+    highest_high: FloatArray
+    lowest_low: FloatArray
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,27 @@ class Tape:
             window_end=window_end,
         )
 
+    @cached_property
+    def ratios_bounded(self) -> bool:
+        """Every close is positive and every growth factor lies in [0.5, 2], where it equals the
+        correctly rounded ratio of two closes."""
+        growth = self.growth[: self.n]
+        return bool(
+            np.all(self.close[: self.n] > 0.0) and np.all((growth >= 0.5) & (growth <= 2.0))
+        )
+
+    @cached_property
+    def reach(self) -> Reach:
+        def extreme(values: FloatArray, op: np.ufunc) -> FloatArray:
+            return sliding_extreme(values, self.width, self.n, op)
+
+        return Reach(
+            highest_close=extreme(self.close, np.maximum),
+            lowest_close=extreme(self.close, np.minimum),
+            highest_high=extreme(self.high, np.maximum),
+            lowest_low=extreme(self.low, np.minimum),
+        )
+
     def compounded(self, starts: IntArray, offsets: IntArray) -> FloatArray:
         """Per entry: Π growth over rows start+1 … start+offset, multiplied in order like a
         cumprod (1.0 for offset 0). Entries are stepped together, longest first, so each step
@@ -84,3 +117,15 @@ class Tape:
         (n when there is none)."""
         rows = np.searchsorted(self.timestamp, timestamps, side="left").astype(np.int64)
         return np.maximum(rows, after + 1)
+
+
+def sliding_extreme(values: FloatArray, width: int, count: int, op: np.ufunc) -> FloatArray:
+    """`op.reduce(values[i : i + width])` for i < count (needs count + width − 1 values), by
+    doubling spans: log2(width) whole-array passes instead of one window per row."""
+    span = 1
+    covered = values
+    while 2 * span <= width:
+        covered = op(covered[:-span], covered[span:])
+        span *= 2
+    tail = width - span
+    return np.asarray(op(covered[:count], covered[tail : tail + count]))
