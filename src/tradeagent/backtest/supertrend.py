@@ -5,12 +5,14 @@ evaluation order that makes the same comparisons gives bit-identical output. Whi
 is up the lower band is a running maximum of the raw lower bands since the regime (or its last
 reset) began and the upper band is the raw one, and mirrored while it is down. Each regime is
 therefore one `maximum.accumulate` (or `minimum.accumulate`) over a slice, ended by the first
-candle whose close crosses it: a few numpy calls per regime instead of a Python step per candle.
+candle whose close crosses it or by the next restart (a close beyond the previous raw band, all
+found up front): a few numpy calls per regime instead of a Python step per candle.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +21,7 @@ from tradeagent.backtest.candles import FloatArray
 from tradeagent.backtest.indicators import wilder_atr
 
 # Candles examined for the end of a regime before doubling; regimes are usually shorter.
-_FIRST_SLICE = 256
+_FIRST_SLICE = 128
 
 
 @dataclass(frozen=True)
@@ -90,36 +92,45 @@ def by_regime(
     n = len(close)
     trend = np.full(n, np.nan)
     direction = np.full(n, np.nan)
-    above = np.zeros(n, dtype=bool)  # close above the previous candle's raw upper band
-    below = np.zeros(n, dtype=bool)  # close below the previous candle's raw lower band
-    above[1:] = close[1:] > uppers[:-1]
-    below[1:] = close[1:] < lowers[:-1]
+    # Candles whose close passes the previous candle's raw upper (lower) band: restarts of an up
+    # (down) regime.
+    up_restarts: list[int] = (np.flatnonzero(close[1:] > uppers[:-1]) + 1).tolist()
+    down_restarts: list[int] = (np.flatnonzero(close[1:] < lowers[:-1]) + 1).tolist()
+    bands: list[FloatArray] = []
+    signs: list[float] = []
+    lengths: list[int] = []
     up = True
     s = start
     while s < n:
+        restarts = up_restarts if up else down_restarts
+        j = bisect_right(restarts, s)
+        restart = restarts[j] if j < len(restarts) else n
+        # Ties: an up regime restarts before it turns; a down regime turns before it restarts,
+        # so a down regime looks for a turn on its restart candle too.
+        limit = restart if up else min(restart + 1, n)
         size = _FIRST_SLICE
         while True:
-            end = min(s + size, n)
+            end = min(s + size, limit)
             if up:
                 band = np.maximum.accumulate(lowers[s:end])
-                crossed = close[s + 1 : end] < band[:-1]
-                restarted = above[s + 1 : end]
+                turned = close[s + 1 : end] < band[:-1]
             else:
                 band = np.minimum.accumulate(uppers[s:end])
-                crossed = close[s + 1 : end] > band[:-1]
-                restarted = below[s + 1 : end]
-            events = crossed | restarted
-            if end == n or events.any():
+                turned = close[s + 1 : end] > band[:-1]
+            k = int(np.argmax(turned)) if len(turned) else 0
+            if len(turned) and turned[k]:
+                stop, turns = s + 1 + k, True
+                break
+            if end == limit:
+                stop, turns = restart, False
                 break
             size *= 2
-        stop = s + 1 + int(np.argmax(events)) if events.any() else n
-        trend[s:stop] = band[: stop - s]
-        direction[s:stop] = 1.0 if up else -1.0
-        if stop < n:
-            k = stop - s - 1
-            # Ties: an up regime restarts before it turns; a down regime turns before it restarts.
-            turns = bool(crossed[k]) and not (up and bool(restarted[k]))
-            if turns:
-                up = not up
+        bands.append(band[: stop - s])
+        signs.append(1.0 if up else -1.0)
+        lengths.append(stop - s)
+        up = up != turns
         s = stop
+    if bands:
+        trend[start:] = np.concatenate(bands)
+        direction[start:] = np.repeat(signs, lengths)
     return trend, direction
