@@ -70,3 +70,34 @@ def test_gate_skips_a_full_side_until_an_executor_terminates() -> None:
         shorts_count_longs=True,
     )
     assert created == [0, 10, 20, 30]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(1, 30), min_size=1, max_size=8),
+    st.sampled_from([BUY, SELL]),
+    st.lists(st.integers(1, 40), min_size=1, max_size=200),
+    st.integers(1, 3),
+    st.sampled_from([0, 60, 300]),
+    st.booleans(),
+)
+def test_gate_matches_the_plain_gate_on_runs_of_one_side(
+    runs: list[int],
+    first: int,
+    lives: list[int],
+    max_per_side: int,
+    cooldown: int,
+    shorts_count_longs: bool,
+) -> None:
+    # Signals on every row in long one-side runs, as a trend indicator produces them.
+    sides = [first * (-1) ** k for k, length in enumerate(runs) for _ in range(length)]
+    rows = list(range(len(sides)))
+    ends = [row + lives[row % len(lives)] for row in rows]
+    options = {
+        "max_per_side": max_per_side,
+        "cooldown": cooldown,
+        "shorts_count_longs": shorts_count_longs,
+    }
+    opened = [60 * row for row in rows]
+    expected = plain_gate(rows, sides, opened, ends.__getitem__, **options)  # type: ignore[arg-type]
+    assert gate(rows, sides, opened, ends.__getitem__, **options) == expected  # type: ignore[arg-type]

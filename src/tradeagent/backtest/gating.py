@@ -3,7 +3,8 @@
 The gate state (open executors per side, the newest one's open time) changes only when an
 executor opens or terminates. Between two such events a side accepts exactly its signals opened
 more than `cooldown` seconds after its newest open executor, if it is below its cap, so the next
-accepted signal is a binary search away and rejected signals are never visited one by one.
+accepted signal is two binary searches away (past the cooldown, then into the runs of one-side
+signals) and rejected signals are never visited one by one.
 """
 
 from __future__ import annotations
@@ -41,15 +42,13 @@ def gate(
     counts every open executor, long or short (Hummingbot's side filter is a constant for shorts).
     """
     rows: list[int] = np.asarray(candidate_rows, dtype=np.int64).tolist()
-    opened = np.asarray(candidate_opened, dtype=np.int64)
+    opened: list[int] = np.asarray(candidate_opened, dtype=np.int64).tolist()
     is_long = np.asarray(candidate_sides) == BUY
     n = len(rows)
-    # Per side: the signals' positions (with n as a sentinel) and open times, both rising.
-    long_at, short_at = np.flatnonzero(is_long), np.flatnonzero(~is_long)
-    long_opened: list[int] = opened[long_at].tolist()
-    short_opened: list[int] = opened[short_at].tolist()
-    long_positions: list[int] = [*long_at.tolist(), n]
-    short_positions: list[int] = [*short_at.tolist(), n]
+    # Runs of signals on one side, by first position (n as a sentinel): sides alternate from run
+    # to run, so a run's side is its parity. Signals come in long runs (a trend, a band excursion).
+    runs: list[int] = [0, *(np.flatnonzero(is_long[1:] != is_long[:-1]) + 1).tolist(), n]
+    long_parity = 0 if n and is_long[0] else 1  # parity of the long runs
     # Open executors per side, oldest first: the row terminating each, and its open time.
     long_ends: list[int] = []
     long_open: list[int] = []
@@ -58,18 +57,23 @@ def gate(
     expiry = _NEVER  # the earliest row at which an open executor terminates
     expiry_at = n  # the first signal at or after that row
     next_long = next_short = _STALE  # positions of the next signal each side would accept
-    long_j = short_j = 0  # their indices among the side's signals
     created: list[int] = []
     start = 0
     while True:
+        # A side's next signal: the first of its signals from `start` opened after the cooldown
+        # of the newest executor it counts, found from the run holding that position.
         if next_long < start:
             next_long = _NEVER
             if len(long_ends) < max_per_side:
-                long_j = bisect_left(long_positions, start)
+                at = start
                 if long_open:
-                    cooled = bisect_right(long_opened, long_open[-1] + cooldown, long_j)
-                    long_j = cooled if cooled > long_j else long_j
-                next_long = long_positions[long_j]
+                    cooled = bisect_right(opened, long_open[-1] + cooldown)
+                    at = cooled if cooled > at else at
+                if at < n:
+                    run = bisect_right(runs, at) - 1
+                    next_long = at if run % 2 == long_parity else runs[run + 1]
+                else:
+                    next_long = n
         if next_short < start:
             next_short = _NEVER
             count = len(short_ends)
@@ -78,11 +82,15 @@ def gate(
                 count += len(long_ends)
                 newest = long_open[-1] if long_open[-1] > newest else newest
             if count < max_per_side:
-                short_j = bisect_left(short_positions, start)
+                at = start
                 if newest > -_NEVER:
-                    cooled = bisect_right(short_opened, newest + cooldown, short_j)
-                    short_j = cooled if cooled > short_j else short_j
-                next_short = short_positions[short_j]
+                    cooled = bisect_right(opened, newest + cooldown)
+                    at = cooled if cooled > at else at
+                if at < n:
+                    run = bisect_right(runs, at) - 1
+                    next_short = at if run % 2 != long_parity else runs[run + 1]
+                else:
+                    next_short = n
         accept = next_long if next_long < next_short else next_short
         if expiry_at <= accept:
             if expiry_at >= n:
@@ -121,13 +129,13 @@ def gate(
         ends = terminate(accept)
         if accept == next_long:
             long_ends.append(ends)
-            long_open.append(long_opened[long_j])
+            long_open.append(opened[accept])
             next_long = _STALE
             if shorts_count_longs:
                 next_short = _STALE
         else:
             short_ends.append(ends)
-            short_open.append(short_opened[short_j])
+            short_open.append(opened[accept])
             next_short = _STALE
         created.append(accept)
         start = accept + 1
