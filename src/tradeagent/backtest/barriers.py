@@ -11,6 +11,7 @@ The products are the same sequential products, in the same order, as a candle-by
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -39,7 +40,7 @@ class Hits:
     trailing_stop: IntArray
     pnl: FloatArray
 
-    @property
+    @cached_property
     def first(self) -> IntArray:
         return np.minimum(np.minimum(self.take_profit, self.stop_loss), self.trailing_stop)
 

@@ -35,7 +35,7 @@ def run_directional(
         candidates,
         sides,
         tape.timestamp[candidates],
-        lambda i: int(terminated[i]),
+        terminated.item,
         max_per_side=params.max_executors_per_side,
         cooldown=params.cooldown_time,
         shorts_count_longs=execution.shorts_count_longs,
@@ -65,11 +65,11 @@ def directional_ledger(
     terminated: IntArray,
 ) -> Ledger:
     """Ledger rows of the executors created at `rows` (indices `chosen` into `outcomes`)."""
-    prices = [Decimal(price) for price in tape.close[rows].tolist()]
+    prices = list(map(Decimal.from_float, tape.close[rows].tolist()))
     total = params.total_amount_quote
     per_side = Decimal(params.max_executors_per_side)
     amounts = [total / price / per_side for price in prices]
-    notional = np.asarray([float(amount) for amount in amounts]) * outcomes.entry_price[chosen]
+    notional = np.asarray(list(map(float, amounts))) * outcomes.entry_price[chosen]
     pnl = execution.settle(tape, outcomes, chosen, side)
     turnover = outcomes.turnover[chosen] * notional
     n = len(rows)
@@ -85,8 +85,8 @@ def directional_ledger(
         fill_timestamp=tape.timestamp[rows],
         fill_price=outcomes.entry_price[chosen],
         close_price=outcomes.exit_price[chosen],
-        order_price=[str(price) for price in prices],
-        amount_base=[str(amount) for amount in amounts],
+        order_price=list(map(str, prices)),
+        amount_base=list(map(str, amounts)),
         level_id=[""] * n,
         terminated_row=terminated,
     )
