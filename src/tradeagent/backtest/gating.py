@@ -2,9 +2,10 @@
 
 The gate state (open executors per side, the newest one's open time) changes only when an
 executor opens or terminates. Between two such events a side accepts exactly its signals opened
-more than `cooldown` seconds after its newest open executor, if it is below its cap, so the next
-accepted signal is two binary searches away (past the cooldown, then into the runs of one-side
-signals) and rejected signals are never visited one by one.
+more than `cooldown` seconds after its newest open executor, if it is below its cap: from the
+first position past that cooldown (searched once, when the executor opens) the next accepted
+signal is one binary search into the runs of one-side signals away, and rejected signals are
+never visited one by one.
 """
 
 from __future__ import annotations
@@ -49,11 +50,12 @@ def gate(
     # to run, so a run's side is its parity. Signals come in long runs (a trend, a band excursion).
     runs: list[int] = [0, *(np.flatnonzero(is_long[1:] != is_long[:-1]) + 1).tolist(), n]
     long_parity = 0 if n and is_long[0] else 1  # parity of the long runs
-    # Open executors per side, oldest first: the row terminating each, and its open time.
+    # Open executors per side, oldest first: the row terminating each, and the first position
+    # past its cooldown (rising like their open times, so the newest executor's is the last).
     long_ends: list[int] = []
-    long_open: list[int] = []
+    long_cool: list[int] = []
     short_ends: list[int] = []
-    short_open: list[int] = []
+    short_cool: list[int] = []
     expiry = _NEVER  # the earliest row at which an open executor terminates
     expiry_at = n  # the first signal at or after that row
     next_long = next_short = _STALE  # positions of the next signal each side would accept
@@ -65,10 +67,7 @@ def gate(
         if next_long < start:
             next_long = _NEVER
             if len(long_ends) < max_per_side:
-                at = start
-                if long_open:
-                    cooled = bisect_right(opened, long_open[-1] + cooldown)
-                    at = cooled if cooled > at else at
+                at = long_cool[-1] if long_cool and long_cool[-1] > start else start
                 if at < n:
                     run = bisect_right(runs, at) - 1
                     next_long = at if run % 2 == long_parity else runs[run + 1]
@@ -77,15 +76,11 @@ def gate(
         if next_short < start:
             next_short = _NEVER
             count = len(short_ends)
-            newest = short_open[-1] if short_open else -_NEVER
-            if shorts_count_longs and long_open:
+            at = short_cool[-1] if short_cool and short_cool[-1] > start else start
+            if shorts_count_longs and long_cool:
                 count += len(long_ends)
-                newest = long_open[-1] if long_open[-1] > newest else newest
+                at = long_cool[-1] if long_cool[-1] > at else at
             if count < max_per_side:
-                at = start
-                if newest > -_NEVER:
-                    cooled = bisect_right(opened, newest + cooldown)
-                    at = cooled if cooled > at else at
                 if at < n:
                     run = bisect_right(runs, at) - 1
                     next_short = at if run % 2 != long_parity else runs[run + 1]
@@ -100,26 +95,26 @@ def gate(
             # Inline on purpose: this runs once per terminated executor.
             expiry = _NEVER
             if long_ends:
-                kept_ends, kept_open = [], []
-                for end, at in zip(long_ends, long_open, strict=True):
+                kept_ends, kept_cool = [], []
+                for end, cool in zip(long_ends, long_cool, strict=True):
                     if end > row:
                         kept_ends.append(end)
-                        kept_open.append(at)
+                        kept_cool.append(cool)
                         expiry = end if end < expiry else expiry
                 if len(kept_ends) < len(long_ends):
-                    long_ends, long_open = kept_ends, kept_open
+                    long_ends, long_cool = kept_ends, kept_cool
                     next_long = _STALE
                     if shorts_count_longs:
                         next_short = _STALE
             if short_ends:
-                kept_ends, kept_open = [], []
-                for end, at in zip(short_ends, short_open, strict=True):
+                kept_ends, kept_cool = [], []
+                for end, cool in zip(short_ends, short_cool, strict=True):
                     if end > row:
                         kept_ends.append(end)
-                        kept_open.append(at)
+                        kept_cool.append(cool)
                         expiry = end if end < expiry else expiry
                 if len(kept_ends) < len(short_ends):
-                    short_ends, short_open = kept_ends, kept_open
+                    short_ends, short_cool = kept_ends, kept_cool
                     next_short = _STALE
             start = expiry_at
             expiry_at = bisect_left(rows, expiry, start) if expiry < _NEVER else n
@@ -127,15 +122,16 @@ def gate(
         if accept >= n:
             return created
         ends = terminate(accept)
+        cool = bisect_right(opened, opened[accept] + cooldown)
         if accept == next_long:
             long_ends.append(ends)
-            long_open.append(opened[accept])
+            long_cool.append(cool)
             next_long = _STALE
             if shorts_count_longs:
                 next_short = _STALE
         else:
             short_ends.append(ends)
-            short_open.append(opened[accept])
+            short_cool.append(cool)
             next_short = _STALE
         created.append(accept)
         start = accept + 1
