@@ -22,10 +22,12 @@ import numpy.typing as npt
 from tradeagent.backtest.candles import FloatArray, IntArray
 from tradeagent.backtest.closes import BUY
 from tradeagent.backtest.params import TripleBarrier
-from tradeagent.backtest.tape import Tape
+from tradeagent.backtest.tape import Reach, Tape
 
 _MARGIN = 1e-9
-_MAX_WIDTH = 100_000  # keeps the product's rounding error (2k·2⁻⁵³) below 3e-11
+_MAX_WIDTH = 100_000
+# Fewer entries than one per this many rows are cheaper to scan than the whole-tape extremes.
+_SPARSE = 32  # keeps the product's rounding error (2k·2⁻⁵³) below 3e-11
 
 
 def quiet_entries(
@@ -34,32 +36,33 @@ def quiet_entries(
     """Per entry (filled at the close of row `starts`): True when no barrier can fire on the
     `tape.width` rows from its entry row, exactly as the barrier scan would find."""
     quiet = np.zeros(len(starts), dtype=bool)
-    if not len(starts) or tape.width > _MAX_WIDTH or not tape.ratios_bounded:
+    if _SPARSE * len(starts) < tape.n or tape.width > _MAX_WIDTH or not tape.ratios_bounded:
         return quiet
     quiet[:] = True
     entry = tape.close[starts]
+    reach = tape.reach
     sl = barrier.stop_loss
     if sl is not None:
         stop = entry * (1.0 - sl * side)
         if side == BUY:
-            quiet &= tape.reach.lowest_low[starts] > stop
+            quiet &= reach.lowest_low[starts] > stop
         else:
-            quiet &= tape.reach.highest_high[starts] < stop
+            quiet &= reach.highest_high[starts] < stop
     levels = [barrier.take_profit] if barrier.take_profit is not None else []
     if barrier.trailing_stop is not None:
         levels.append(barrier.trailing_stop.activation)
     if levels:
-        quiet &= _below_profit(tape, starts, entry, side, min(levels) + 2.0 * trade_cost)
+        quiet &= _below_profit(reach, starts, entry, side, min(levels) + 2.0 * trade_cost)
     return quiet
 
 
 def _below_profit(
-    tape: Tape, starts: IntArray, entry: FloatArray, side: int, level: float
+    reach: Reach, starts: IntArray, entry: FloatArray, side: int, level: float
 ) -> npt.NDArray[np.bool_]:
     """PnL before fees (side · (ratio − 1)) stays clear below `level` on every row of the
     window: the ratio stays under 1 + level (long) or over 1 − level (short)."""
     if side == BUY:
         bound = (1.0 + level) * (1.0 - _MARGIN) - _MARGIN
-        return np.asarray(tape.reach.highest_close[starts] < entry * bound)
+        return np.asarray(reach.highest_close[starts] < entry * bound)
     bound = (1.0 - level) * (1.0 + _MARGIN) + _MARGIN
-    return np.asarray(tape.reach.lowest_close[starts] > entry * bound)
+    return np.asarray(reach.lowest_close[starts] > entry * bound)
