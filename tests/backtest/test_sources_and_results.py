@@ -18,6 +18,7 @@ from tradeagent.backtest.closes import BUY
 from tradeagent.backtest.ledger import Ledger
 from tradeagent.backtest.metrics import level_sharpe, max_drawdown, realized_pnl_series
 from tradeagent.backtest.realistic import equity_series, period_sharpe
+from tradeagent.backtest.report import profit_factor_text
 from tradeagent.backtest.sources import (
     CandleCache,
     CandleRequest,
@@ -284,3 +285,13 @@ def test_too_few_candles_give_an_empty_result_that_says_why(rows: int, mode: str
     assert result.summary["total_executors"] == 0 and result.summary["sharpe_ratio"] == 0.0
     assert result.warnings[0].startswith("nothing simulated")
     json.dumps(result.to_dict(), allow_nan=False)
+
+
+def test_profit_factor_without_a_losing_position_is_not_shown_as_one() -> None:
+    winners_only = {"profit_factor": 1.0, "win_signals": 2, "loss_signals": 0}
+    assert profit_factor_text(winners_only).startswith("— (no losing position")
+    assert profit_factor_text(winners_only, short=True) == "—"
+    mixed = {"profit_factor": 1.5, "win_signals": 3, "loss_signals": 2}
+    assert profit_factor_text(mixed) == "1.50"
+    nothing = {"profit_factor": 1.0, "win_signals": 0, "loss_signals": 0}
+    assert profit_factor_text(nothing) == "1.00"  # no position at all: Hummingbot's number

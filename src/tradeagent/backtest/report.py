@@ -51,6 +51,14 @@ def percent(fraction: float, digits: int = 1) -> str:
     return f"{fraction * 100:,.{digits}f} %".replace("-", "−")
 
 
+def profit_factor_text(summary: Mapping[str, Any], *, short: bool = False) -> str:
+    """Gains over losses; with no losing position Hummingbot reports 1, which reads like
+    "broke even": say what it is instead."""
+    if summary.get("loss_signals") == 0 and summary.get("win_signals", 0) > 0:
+        return "—" if short else "— (no losing position; Hummingbot reports 1)"
+    return f"{summary['profit_factor']:.2f}"
+
+
 def quote_of(pair: str) -> str:
     return pair.rsplit("-", 1)[-1] if "-" in pair else ""
 
@@ -77,7 +85,7 @@ def format_result(result: BacktestResult) -> str:
         f"Positions  {s['total_positions']:,} of {s['total_executors']:,} executors · "
         f"long {s['total_long']:,} (win {percent(s['accuracy_long'])}) · "
         f"short {s['total_short']:,} (win {percent(s['accuracy_short'])})",
-        f"Win rate   {percent(s['accuracy'])} · profit factor {number(s['profit_factor'], 2)}",
+        f"Win rate   {percent(s['accuracy'])} · profit factor {profit_factor_text(s)}",
         f"Drawdown   {signed(s['max_drawdown_usd'])} {quote} ({percent(s['max_drawdown_pct'])})",
         f"Sharpe     {number(s['sharpe_ratio'])} ({SHARPE_NOTES[result.mode]})",
         f"Volume     {s['total_volume']:,.2f} {quote} · fees {s['total_fees_quote']:,.2f} {quote}",

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from tradeagent.backtest import MODE_NOTES, BacktestResult, CloseType, DataWindow
 from tradeagent.backtest.closes import side_name
-from tradeagent.backtest.report import SHARPE_NOTES, quote_of
+from tradeagent.backtest.report import SHARPE_NOTES, profit_factor_text, quote_of
 from tradeagent.backtest.window import utc
 from tradeagent.tui.backtest_options import MODE_LABELS
 from tradeagent.tui.backtest_state import BacktestOutcome
@@ -81,7 +81,7 @@ def headline(result: BacktestResult, palette: Palette) -> Text:
     text.append(f"{signed(net)} ({pct(s['net_pnl'], sign=True)})", style=f"bold {colour}")
     text.append(
         f" · {s['total_positions']:,} pos · win {pct(s['accuracy'], 0)} · "
-        f"PF {s['profit_factor']:.2f} · max DD {signed(s['max_drawdown_usd'])}"
+        f"PF {profit_factor_text(s, short=True)} · max DD {signed(s['max_drawdown_usd'])}"
     )
     spark = sparkline(result.pnl.downsampled(SPARK_WIDTH * 4)["total_pnl"])
     if spark:
@@ -144,7 +144,7 @@ def summary_table(result: BacktestResult) -> Table:
             f"{pct(s['accuracy'])} · long {pct(s['accuracy_long'])} · "
             f"short {pct(s['accuracy_short'])}",
         ),
-        ("Profit factor", f"{s['profit_factor']:.2f}"),
+        ("Profit factor", profit_factor_text(s)),
         ("Sharpe", minus(f"{s['sharpe_ratio']:.3f}") + f" ({SHARPE_NOTES[result.mode]})"),
         (
             "Max drawdown",
