@@ -40,6 +40,8 @@ def desk_options(settings: Settings) -> DeskOptions:
         ),
         stop=StopOptions(timeout_s=desk.stop_timeout_s, archive_timeout_s=desk.archive_timeout_s),
         kill_concurrency=desk.kill_concurrency,
+        # Real money only: the simulator needs no exchange, and may run where there is no internet.
+        hyperliquid_url=(desk.hyperliquid_info_url or None) if settings.mode == "LIVE" else None,
     )
 
 

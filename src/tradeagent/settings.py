@@ -198,6 +198,12 @@ class DeskSettings(_Section):
         lt=1,
         description="Default per-controller drawdown cap, fraction of its capital; 0 = none.",
     )
+    hyperliquid_info_url: str = Field(
+        default="https://api.hyperliquid.xyz",
+        pattern=r"^(https?://\S+)?$",
+        description="LIVE deploys read Hyperliquid's current leverage limits here; '' = never "
+        "(the built-in table decides).",
+    )
     watch_s: float = Field(
         default=300.0, ge=0, le=86_400, description="How long to watch a bot after deploy."
     )
@@ -525,6 +531,8 @@ TEMPLATE = """\
 # Default drawdown caps as fractions of the capital (0 = none; LIVE requires caps).
 # global_drawdown_pct = 0.10
 # controller_drawdown_pct = 0.05
+# LIVE deploys check Hyperliquid's current leverage limits here ("" = never).
+# hyperliquid_info_url = "https://api.hyperliquid.xyz"
 # Post-deploy watch: duration, time to first report, poll, reports before "not trading".
 # watch_s = 300
 # watch_appear_s = 90

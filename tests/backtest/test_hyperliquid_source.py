@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pytest
-from fake_hyperliquid import FakeClock, FakeHyperliquid, serve
 
+from fakes.hyperliquid import FakeClock, FakeHyperliquid, serve
 from tradeagent.backtest.sources import CandleCache, CandleRequest, CandleSourceError, load_candles
 from tradeagent.backtest.sources.hyperliquid import HyperliquidSource
 

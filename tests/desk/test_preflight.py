@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from decimal import Decimal
 
 import httpx
 from desk_harness import BB, HL_KEYS, Bench, answer, config
 
+from fakes.hyperliquid import FakeClock, FakeHyperliquid, serve
 from tradeagent.desk import Check, DeployReview, GateMode, Verdict
+from tradeagent.desk_setup import desk_options
 from tradeagent.hb import HummingbotClient
+from tradeagent.settings import load_settings
 from tradeagent.strategy import RiskPolicy
 
 
@@ -223,3 +228,61 @@ async def test_balance_against_the_margin_is_advisory(bench: Bench) -> None:
     assert short.verdict is Verdict.ADVISORY
     assert "$120 available" in short.detail and "$1,000 of margin" in short.detail
     assert result.can_confirm  # balances move and are shared: a warning, not a block
+
+
+async def live_review_with_venue(bench: Bench, url: str, **changes: object) -> DeployReview:
+    desk = bench.desk(
+        mode="LIVE", gate=GateMode.OFF, policy=RiskPolicy(max_leverage=50), hyperliquid_url=url
+    )
+    return await desk.review(desk.plan([config(BB, **changes)]))
+
+
+def venue_line(result: DeployReview) -> Check:
+    lines = [c for c in result.checks.checks if c.label == "leverage (Hyperliquid now)"]
+    assert len(lines) == 1, [c.line for c in result.checks.checks]
+    return lines[0]
+
+
+async def test_live_leverage_is_checked_against_hyperliquid_now(bench: Bench) -> None:
+    venue = FakeHyperliquid(FakeClock(1_767_225_600))
+    async with serve(venue) as url:
+        # kPEPE is not in the static table (any asset up to 50x there); Hyperliquid says 10x.
+        over = venue_line(
+            await live_review_with_venue(bench, url, trading_pair="kPEPE-USD", leverage=15)
+        )
+        within = venue_line(await live_review_with_venue(bench, url, leverage=3))
+        isolated = venue_line(
+            await live_review_with_venue(bench, url, trading_pair="AI16Z-USD", leverage=2)
+        )
+        delisted = venue_line(
+            await live_review_with_venue(bench, url, trading_pair="MATIC-USD", leverage=2)
+        )
+    assert over.verdict is Verdict.FAIL and "above Hyperliquid's 10x for kPEPE" in over.detail
+    assert over.fix == "set leverage to 10 or less"
+    assert within.verdict is Verdict.PASS and within.detail == "3x ≤ 40x for BTC"
+    assert isolated.verdict is Verdict.FAIL and "isolated-margin only" in isolated.detail
+    assert delisted.verdict is Verdict.FAIL and "delisted" in delisted.detail
+    assert {r["type"] for r in venue.requests} == {"meta"}
+
+
+async def test_live_limits_that_cannot_be_read_are_said_not_hidden(bench: Bench) -> None:
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{closed.getsockname()[1]}"  # bound, never listening: refused
+    try:
+        line = venue_line(await live_review_with_venue(bench, url, leverage=3))
+    finally:
+        closed.close()
+    assert line.verdict is Verdict.ADVISORY
+    assert "could not be read" in line.detail and "table only" in line.detail
+    assert "app.hyperliquid.xyz" in line.fix
+
+
+async def test_sim_never_asks_hyperliquid(bench: Bench) -> None:
+    settings = load_settings().settings
+    assert desk_options(settings).hyperliquid_url is None  # SIM: no exchange, maybe no internet
+    os.environ["TRADEAGENT_HUMMINGBOT__URL"] = "http://127.0.0.1:9"
+    live = load_settings().settings
+    assert desk_options(live).hyperliquid_url == "https://api.hyperliquid.xyz"
+    result = await review(bench, live=False)
+    assert not [c for c in result.checks.checks if c.label == "leverage (Hyperliquid now)"]

@@ -16,6 +16,15 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from tradeagent.desk.checks import Check, CheckReport, Verdict
+from tradeagent.desk.hyperliquid_limits import (
+    CONNECTOR as HL_PERP,
+)
+from tradeagent.desk.hyperliquid_limits import (
+    AssetLimits,
+    LimitsUnavailable,
+    fetch_limits,
+    limit_lines,
+)
 from tradeagent.desk.plan import DeployPlan, PlannedController
 from tradeagent.hb import (
     AuthFailed,
@@ -77,8 +86,11 @@ async def preflight(
     *,
     live: bool,
     policy: RiskPolicy,
+    hyperliquid_url: str | None = None,
 ) -> PreflightResult:
-    """Run every check for ``plan``. Server trouble becomes failed lines, never exceptions."""
+    """Run every check for ``plan``. Server trouble becomes failed lines, never exceptions.
+    With ``hyperliquid_url``, Hyperliquid perpetuals are checked against the exchange's current
+    limits (its info API) instead of the static table."""
     risk = _risk_reports(plan, live=live, policy=policy)
     checks: list[Check] = [*_name_check(plan)]
     server_lines, accounts, version = await _server(client)
@@ -97,7 +109,11 @@ async def preflight(
     markets = _markets(plan)
     connectors = sorted({connector for connector, _ in markets})
     has_account = plan.account in accounts
-    docker, mqtt, known, keys, bots, balances, *rules = await asyncio.gather(
+    reads_venue = hyperliquid_url is not None and any(
+        c.config.connector == HL_PERP for c in plan.controllers
+    )
+    venue, docker, mqtt, known, keys, bots, balances, *rules = await asyncio.gather(
+        _venue_limits(hyperliquid_url) if reads_venue and hyperliquid_url else _none(),
         _attempt(client.docker_running()),
         _attempt(client.mqtt_status()),
         _attempt(client.connectors()),
@@ -119,7 +135,7 @@ async def preflight(
     checks.extend(_connector_lines(connectors, known))
     checks.extend(_credential_lines(plan.account, connectors, accounts, keys, live=live))
     by_connector = dict(zip(connectors, rules, strict=True))
-    checks.extend(_static_lines(plan, risk, by_connector, live=live))
+    checks.extend(_static_lines(plan, risk, by_connector, live=live, venue=venue))
     checks.append(_same_name_line(plan, bots))
     if isinstance(keys, list) and isinstance(balances, dict):
         checks.extend(_balance_lines(plan, risk, keys, balances.get(plan.account, {})))
@@ -367,17 +383,25 @@ def _static_lines(
     rules: dict[str, dict[str, TradingRule] | HummingbotError],
     *,
     live: bool,
+    venue: dict[str, AssetLimits] | LimitsUnavailable | None = None,
 ) -> list[Check]:
     lines: list[Check] = []
     for controller in plan.controllers:
         report = risk[controller.name]
-        found = _finding_lines(controller.name, report.findings)
+        findings: Iterable[Finding] = report.findings
+        from_venue = venue is not None and controller.config.connector == HL_PERP
+        if from_venue and not isinstance(venue, LimitsUnavailable):
+            # The exchange's own number supersedes the table's.
+            findings = [f for f in findings if f.rule != "exchange.max_leverage"]
+        found = _finding_lines(controller.name, findings)
         lines.extend(found)
         failed_ids = {line.id for line in found}
         lines.extend(_pair_lines(controller, rules, failed_ids))
         if "min_notional" not in failed_ids:
             lines.extend(_min_notional_lines(controller, report, rules))
-        if "leverage" not in failed_ids:
+        if from_venue and venue is not None:
+            lines.extend(limit_lines(controller, venue))
+        elif "leverage" not in failed_ids:
             lines.extend(_leverage_lines(controller))
         if "position_mode" not in failed_ids:
             lines.extend(_position_mode_lines(controller))
@@ -615,6 +639,13 @@ async def _attempt(call: Awaitable[T]) -> T | HummingbotError:
     try:
         return await call
     except HummingbotError as exc:
+        return exc
+
+
+async def _venue_limits(url: str) -> dict[str, AssetLimits] | LimitsUnavailable:
+    try:
+        return await fetch_limits(url)
+    except LimitsUnavailable as exc:
         return exc
 
 

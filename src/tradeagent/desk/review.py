@@ -152,11 +152,12 @@ async def review_deploy(
     policy: RiskPolicy,
     gate: GateMode = GateMode.AUTO,
     confirm_word: str = "",
+    hyperliquid_url: str | None = None,
 ) -> DeployReview:
     """Preflight, gate, diffs and money at risk for ``plan``; journalled as ``preflight``."""
     live = mode == "LIVE"
     checked, saved = await asyncio.gather(
-        preflight(client, plan, live=live, policy=policy),
+        preflight(client, plan, live=live, policy=policy, hyperliquid_url=hyperliquid_url),
         _saved_configs(client, plan.controllers),
     )
     gate_lines, evidence = gate_checks(

@@ -59,6 +59,9 @@ class DeskOptions:
     watch: WatchOptions = field(default_factory=WatchOptions)
     stop: StopOptions = field(default_factory=StopOptions)
     kill_concurrency: int = 8
+    hyperliquid_url: str | None = None
+    """Hyperliquid's info API, read by the preflight for current leverage limits (None: not
+    read; the static table decides)."""
 
     @property
     def live(self) -> bool:
@@ -120,6 +123,7 @@ class Desk:
             policy=self.options.policy,
             gate=self.options.gate,
             confirm_word=self.options.confirm_word,
+            hyperliquid_url=self.options.hyperliquid_url,
         )
 
     def cancel(self, review: DeployReview, reason: str = "cancelled at the confirmation") -> None:
