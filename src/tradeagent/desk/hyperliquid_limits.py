@@ -20,7 +20,7 @@ from tradeagent.desk.checks import Check, Verdict
 from tradeagent.desk.plan import PlannedController
 
 MAINNET_INFO = "https://api.hyperliquid.xyz"
-CONNECTOR = "hyperliquid_perpetual"
+HL_PERPETUAL = "hyperliquid_perpetual"
 CHECK_ID = "leverage"
 CHECK_LABEL = "leverage (Hyperliquid now)"
 

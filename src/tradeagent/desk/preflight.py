@@ -4,7 +4,9 @@ Static rules (risk policy, pair format, position mode, leverage caps, minimum or
 exchange facts, candles) come from :func:`tradeagent.strategy.check_config`; this module adds
 what only the server knows: is it up and are we allowed in, can it start bots (Docker) and hear
 them (MQTT), does the account exist and hold keys for each connector, is the pair listed and how
-small may an order be (trading rules), and is a bot with the same name already running.
+small may an order be (trading rules), and is a bot with the same name already running. In
+LIVE, Hyperliquid's info API gives each perpetual's current leverage limit
+(:mod:`tradeagent.desk.hyperliquid_limits`), which then replaces the table's.
 """
 
 from __future__ import annotations
@@ -17,9 +19,7 @@ from typing import Any, TypeVar
 
 from tradeagent.desk.checks import Check, CheckReport, Verdict
 from tradeagent.desk.hyperliquid_limits import (
-    CONNECTOR as HL_PERP,
-)
-from tradeagent.desk.hyperliquid_limits import (
+    HL_PERPETUAL,
     AssetLimits,
     LimitsUnavailable,
     fetch_limits,
@@ -109,11 +109,9 @@ async def preflight(
     markets = _markets(plan)
     connectors = sorted({connector for connector, _ in markets})
     has_account = plan.account in accounts
-    reads_venue = hyperliquid_url is not None and any(
-        c.config.connector == HL_PERP for c in plan.controllers
-    )
+    on_hyperliquid = any(c.config.connector == HL_PERPETUAL for c in plan.controllers)
     venue, docker, mqtt, known, keys, bots, balances, *rules = await asyncio.gather(
-        _venue_limits(hyperliquid_url) if reads_venue and hyperliquid_url else _none(),
+        _venue_limits(hyperliquid_url) if hyperliquid_url and on_hyperliquid else _none(),
         _attempt(client.docker_running()),
         _attempt(client.mqtt_status()),
         _attempt(client.connectors()),
@@ -389,7 +387,7 @@ def _static_lines(
     for controller in plan.controllers:
         report = risk[controller.name]
         findings: Iterable[Finding] = report.findings
-        from_venue = venue is not None and controller.config.connector == HL_PERP
+        from_venue = venue is not None and controller.config.connector == HL_PERPETUAL
         if from_venue and not isinstance(venue, LimitsUnavailable):
             # The exchange's own number supersedes the table's.
             findings = [f for f in findings if f.rule != "exchange.max_leverage"]
