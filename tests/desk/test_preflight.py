@@ -7,10 +7,12 @@ import socket
 from decimal import Decimal
 
 import httpx
+import pytest
 from desk_harness import BB, HL_KEYS, Bench, answer, config
 
 from fakes.hyperliquid import FakeClock, FakeHyperliquid, serve
 from tradeagent.desk import Check, DeployReview, GateMode, Verdict
+from tradeagent.desk.hyperliquid_limits import AssetLimits, LimitsUnavailable, parse_meta
 from tradeagent.desk_setup import desk_options
 from tradeagent.hb import HummingbotClient
 from tradeagent.settings import load_settings
@@ -286,3 +288,12 @@ async def test_sim_never_asks_hyperliquid(bench: Bench) -> None:
     assert desk_options(live).hyperliquid_url == "https://api.hyperliquid.xyz"
     result = await review(bench, live=False)
     assert not [c for c in result.checks.checks if c.label == "leverage (Hyperliquid now)"]
+
+
+def test_an_odd_meta_answer_is_refused_or_read_for_what_it_holds() -> None:
+    with pytest.raises(LimitsUnavailable, match="no asset list"):
+        parse_meta({"something": []})
+    limits = parse_meta(
+        {"universe": [{"name": "BTC", "maxLeverage": 40}, {"name": 3}, "junk", {"name": "X"}]}
+    )
+    assert limits == {"BTC": AssetLimits(max_leverage=40)}

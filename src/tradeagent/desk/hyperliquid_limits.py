@@ -120,6 +120,8 @@ def limit_lines(
                 f"set leverage to {asset.max_leverage} or less",
             )
         ]
+    if leverage is None:
+        return []  # a controller without leverage: listed and tradable is all there is to say
     return [_line(controller, Verdict.PASS, f"{leverage}x ≤ {asset.max_leverage}x for {coin}")]
 
 
