@@ -11,7 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.resolver import Resolver
 
 from tradeagent.strategy.bases import (
     ControllerConfigBase,
@@ -27,38 +30,58 @@ MAX_YAML_BYTES = 256 * 1024
 """A controller config is about 1-2 KB; anything this big is not one."""
 MAX_DEPTH = 16
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-"""libyaml's emitter when present (6x faster, same text); reading stays on the pure-Python
-loader, whose composer we can stop at aliases and depth before anything is built."""
+"""libyaml's emitter when present (6x faster, same text)."""
 
 
 class _YamlRefused(yaml.MarkedYAMLError):
     pass
 
 
-class _Loader(yaml.SafeLoader):
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser
+
+    class _Base(Composer, CParser, SafeConstructor, Resolver):
+        """libyaml scans and parses (about 7x faster than the pure-Python reader); the
+        Python composer above it builds the nodes, so the checks below still run first."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+else:  # a PyYAML built without libyaml
+
+    class _Base(yaml.SafeLoader):  # type: ignore[no-redef]
+        pass
+
+
+class _Loader(_Base):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
 
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise _YamlRefused(
                 problem="aliases (*name) are not allowed in a controller config; "
                 "write the value out instead",
-                problem_mark=event.start_mark,
+                problem_mark=self._next_mark(),
             )
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                event = self.peek_event()  # type: ignore[no-untyped-call]
                 raise _YamlRefused(
                     problem=f"nesting deeper than {MAX_DEPTH} levels; a controller config is flat",
-                    problem_mark=event.start_mark,
+                    problem_mark=self._next_mark(),
                 )
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+    def _next_mark(self) -> Any:
+        event: Any = self.peek_event()
+        return event.start_mark
 
 
 def _size_problem(size: int) -> Problem:
