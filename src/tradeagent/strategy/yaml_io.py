@@ -29,6 +29,7 @@ from tradeagent.strategy.serialize import to_mapping
 MAX_YAML_BYTES = 256 * 1024
 """A controller config is about 1-2 KB; anything this big is not one."""
 MAX_DEPTH = 16
+_TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels; a controller config is flat"
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 """libyaml's emitter when present (6x faster, same text)."""
 
@@ -72,7 +73,7 @@ class _Loader(_Base):
         try:
             if self._depth > MAX_DEPTH:
                 raise _YamlRefused(
-                    problem=f"nesting deeper than {MAX_DEPTH} levels; a controller config is flat",
+                    problem=_TOO_DEEP,
                     problem_mark=self._next_mark(),
                 )
             return super().compose_node(parent, index)
@@ -155,6 +156,8 @@ def _yaml_problem(exc: yaml.MarkedYAMLError) -> Problem:
         detail = f"{exc.context}, {detail}"
     if "could not determine a constructor" in detail:
         detail = "custom YAML tags (!something) are not allowed; use plain values"
+    if "maximum nesting depth" in detail:  # libyaml >= 0.2.5 refuses before our composer does
+        detail = _TOO_DEEP
     return Problem(
         "",
         f"YAML: {detail}",
