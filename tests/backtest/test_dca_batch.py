@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from reference import plain_plan, plain_simulate_hummingbot
 from test_dca import FEE, params
 
-from tradeagent.backtest import dca_run, run_backtest
+from tradeagent.backtest import dca_batch, dca_run, run_backtest
 from tradeagent.backtest.closes import BUY, SELL, CloseType
 from tradeagent.backtest.dca import Planner
 from tradeagent.backtest.dca_batch import settle_time_limited, time_limited
@@ -76,6 +76,7 @@ def test_planner_matches_the_plain_plan_digit_for_digit(
     dynamic=st.booleans(),
     minutes=st.sampled_from([3, 45, 200]),
     gaps=st.booleans(),
+    cells=st.sampled_from([1 << 16, 7]),  # 7: blocks of a few executors
 )
 def test_time_limited_executors_settle_like_the_plain_columns(
     seed: int,
@@ -91,6 +92,7 @@ def test_time_limited_executors_settle_like_the_plain_columns(
     dynamic: bool,
     minutes: int,
     gaps: bool,
+    cells: int,
 ) -> None:
     close = _walk(seed, n, tick, volatility)
     rng = np.random.default_rng(seed + 1)
@@ -128,9 +130,15 @@ def test_time_limited_executors_settle_like_the_plain_columns(
     )
     # Exact: every time-limited executor (not only the ones proven so) settles bit for bit.
     limited = [i for i, o in enumerate(expected) if o.close_type == CloseType.TIME_LIMIT]
-    got = settle_time_limited(
-        tape, [int(rows[i]) for i in limited], [plans[i] for i in limited], bound, FEE, 60 * minutes
-    )
+    with mock.patch.object(dca_batch, "_CELLS", cells):
+        got = settle_time_limited(
+            tape,
+            [int(rows[i]) for i in limited],
+            [plans[i] for i in limited],
+            bound,
+            FEE,
+            60 * minutes,
+        )
     assert got == [expected[i] for i in limited]
 
 

@@ -27,6 +27,8 @@ from tradeagent.backtest.params import DcaParams
 from tradeagent.backtest.tape import Tape
 
 _MARGIN = 1e-9
+# Table cells per block of executors (executors × window offsets): bounds memory on long windows.
+_CELLS = 1 << 16
 
 
 def time_limited(
@@ -98,9 +100,25 @@ def settle_time_limited(
     time_limit: int | None,
 ) -> list[DcaOutcome]:
     """Outcomes of executors (created at `rows`) that end on their time limit."""
+    block = max(1, _CELLS // tape.width)
+    return [
+        outcome
+        for lo in range(0, len(rows), block)
+        for outcome in _settle_block(
+            tape, rows[lo : lo + block], plans[lo : lo + block], bound, trade_cost, time_limit
+        )
+    ]
+
+
+def _settle_block(
+    tape: Tape,
+    rows: list[int],
+    plans: list[DcaPlan],
+    bound: float | None,
+    trade_cost: float,
+    time_limit: int | None,
+) -> list[DcaOutcome]:
     m = len(rows)
-    if not m:
-        return []
     starts = np.asarray(rows, dtype=np.int64)
     widths = tape.window_end[starts] - starts + 1
     span = int(widths.max())
