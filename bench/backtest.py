@@ -23,7 +23,13 @@ from tradeagent.strategy import ControllerConfigBase, parse_config
 
 END = 1_738_281_540  # 2025-01-30 23:59 UTC: the golden data's last candle
 DAYS = (1, 7, 30, 365)
-BUDGETS = {"bollinger_v1": 1e6, "macd_bb_v1": 1e6, "supertrend_v1": 1e6, "pmm_simple": 1e5}
+BUDGETS = {
+    "bollinger_v1": 1e6,
+    "macd_bb_v1": 1e6,
+    "supertrend_v1": 1e6,
+    "dman_v3": 1e6,
+    "pmm_simple": 1e5,
+}
 COMMON = {
     "connector_name": "binance_perpetual",
     "trading_pair": "BTC-USDT",

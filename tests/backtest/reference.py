@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 
@@ -21,7 +22,7 @@ from tradeagent.backtest.dca import (
 from tradeagent.backtest.indicators import wilder_atr
 from tradeagent.backtest.ledger import NOT_FILLED
 from tradeagent.backtest.outcomes import time_limit_close
-from tradeagent.backtest.params import TripleBarrier
+from tradeagent.backtest.params import DcaParams, TrailingStop, TripleBarrier
 from tradeagent.backtest.tape import Tape
 
 
@@ -180,3 +181,28 @@ def plain_simulate_hummingbot(
         turnover=2.0 * filled,
         fees=2.0 * trade_cost * filled,
     )
+
+
+def plain_plan(params: DcaParams, side: int, close: float, band_width: float) -> DcaPlan:
+    """dman_v3's levels and exits for one executor, every Decimal factor computed afresh."""
+    price = Decimal(close)  # exact, so converting once gives the same operands every time
+    amount = params.total_amount_quote / price / Decimal(params.max_executors_per_side)
+    total_quote = amount * price
+    weights = sum(params.dca_amounts_pct)
+    quotes = tuple([float(pct / weights * total_quote) for pct in params.dca_amounts_pct])
+    dynamic = Decimal(band_width / 200) if math.isfinite(band_width) else Decimal(1)
+    spread_multiplier = dynamic if params.dynamic_order_spread else Decimal(1)
+    direction = Decimal(-1 if side == BUY else 1)
+    prices = tuple(
+        [price * (1 + direction * spread * spread_multiplier) for spread in params.dca_spreads]
+    )
+    target_multiplier = float(dynamic) if params.dynamic_target else 1.0
+    barrier = params.barrier
+    stop_loss = None if barrier.stop_loss is None else barrier.stop_loss * target_multiplier
+    trailing = barrier.trailing_stop
+    if trailing is not None and params.dynamic_target:
+        trailing = TrailingStop(
+            activation=trailing.activation * target_multiplier,
+            delta=trailing.delta * target_multiplier,
+        )
+    return DcaPlan(side, prices, quotes, stop_loss, trailing)

@@ -30,14 +30,11 @@ from decimal import Decimal
 import numpy as np
 
 from tradeagent.backtest.candles import FloatArray
-from tradeagent.backtest.closes import BUY, CloseType
-from tradeagent.backtest.execution import Execution
-from tradeagent.backtest.gating import gate
-from tradeagent.backtest.ledger import NOT_FILLED, Ledger
+from tradeagent.backtest.closes import BUY, SELL, CloseType
+from tradeagent.backtest.ledger import NOT_FILLED
 from tradeagent.backtest.outcomes import time_limit_close
 from tradeagent.backtest.params import DcaParams, TrailingStop
 from tradeagent.backtest.realistic import MAINTENANCE_MARGIN
-from tradeagent.backtest.signals import SignalArray
 from tradeagent.backtest.tape import Tape
 
 
@@ -68,27 +65,49 @@ class DcaOutcome:
 
 def plan(params: DcaParams, side: int, close: float, band_width: float) -> DcaPlan:
     """Levels and exits of an executor created at a row closing at `close`."""
-    price = Decimal(close)  # exact, so converting once gives the same operands every time
-    amount = params.total_amount_quote / price / Decimal(params.max_executors_per_side)
-    total_quote = amount * price
-    weights = sum(params.dca_amounts_pct)
-    quotes = tuple([float(pct / weights * total_quote) for pct in params.dca_amounts_pct])
-    dynamic = Decimal(band_width / 200) if math.isfinite(band_width) else Decimal(1)
-    spread_multiplier = dynamic if params.dynamic_order_spread else Decimal(1)
-    direction = Decimal(-1 if side == BUY else 1)
-    prices = tuple(
-        [price * (1 + direction * spread * spread_multiplier) for spread in params.dca_spreads]
-    )
-    target_multiplier = float(dynamic) if params.dynamic_target else 1.0
-    barrier = params.barrier
-    stop_loss = None if barrier.stop_loss is None else barrier.stop_loss * target_multiplier
-    trailing = barrier.trailing_stop
-    if trailing is not None and params.dynamic_target:
-        trailing = TrailingStop(
-            activation=trailing.activation * target_multiplier,
-            delta=trailing.delta * target_multiplier,
-        )
-    return DcaPlan(side, prices, quotes, stop_loss, trailing)
+    return Planner(params)(side, close, band_width)
+
+
+class Planner:
+    """`plan` for many executors of one controller: the Decimal factors that do not depend on
+    the executor are computed once (the same operations, so the same values, in the decimal
+    context in force when the planner is built and called)."""
+
+    def __init__(self, params: DcaParams) -> None:
+        self.params = params
+        weights = sum(params.dca_amounts_pct)
+        self.shares = [pct / weights for pct in params.dca_amounts_pct]
+        self.per_side = Decimal(params.max_executors_per_side)
+        # direction · spread per side (BUY, SELL); with fixed spreads the whole level factor
+        self.steps = {
+            side: [Decimal(-1 if side == BUY else 1) * spread for spread in params.dca_spreads]
+            for side in (BUY, SELL)
+        }
+        self.factors = {side: [1 + step for step in steps] for side, steps in self.steps.items()}
+
+    def __call__(self, side: int, close: float, band_width: float) -> DcaPlan:
+        params = self.params
+        price = Decimal(close)  # exact, so converting once gives the same operands every time
+        amount = params.total_amount_quote / price / self.per_side
+        total_quote = amount * price
+        quotes = tuple([float(share * total_quote) for share in self.shares])
+        dynamic = Decimal(band_width / 200) if math.isfinite(band_width) else Decimal(1)
+        if params.dynamic_order_spread:
+            prices = tuple([price * (1 + step * dynamic) for step in self.steps[side]])
+        else:
+            prices = tuple([price * factor for factor in self.factors[side]])
+        barrier = params.barrier
+        if not params.dynamic_target:
+            return DcaPlan(side, prices, quotes, barrier.stop_loss, barrier.trailing_stop)
+        target_multiplier = float(dynamic)
+        stop_loss = None if barrier.stop_loss is None else barrier.stop_loss * target_multiplier
+        trailing = barrier.trailing_stop
+        if trailing is not None:
+            trailing = TrailingStop(
+                activation=trailing.activation * target_multiplier,
+                delta=trailing.delta * target_multiplier,
+            )
+        return DcaPlan(side, prices, quotes, stop_loss, trailing)
 
 
 def _placements(
@@ -328,81 +347,3 @@ def _price_at_loss(
     if side == BUY:
         return np.asarray(quote * (1 + fee - loss) / (base * (1 - fee)))
     return np.asarray(quote * (1 - fee + loss) / (base * (1 + fee)))
-
-
-def run_dca(
-    params: DcaParams,
-    tape: Tape,
-    signal: SignalArray,
-    band_width: FloatArray,
-    execution: Execution,
-) -> Ledger:
-    """Executors of dman_v3 over the simulated rows, given each row's signal and band width."""
-    candidates = np.flatnonzero(signal != 0)
-    sides = signal[candidates].astype(np.int64).tolist()
-    rows = candidates.tolist()
-    bound = None if params.activation_bound is None else float(params.activation_bound)
-    time_limit = params.barrier.time_limit
-    outcomes: dict[int, tuple[DcaPlan, DcaOutcome]] = {}
-    closes: list[float] = tape.close.tolist()
-    widths: list[float] = band_width.tolist()
-
-    def terminate(i: int) -> int:
-        row, side = rows[i], sides[i]
-        executor = plan(params, side, closes[row], widths[row])
-        if execution.mode == "hummingbot":
-            outcome = simulate_hummingbot(
-                tape, row, executor, bound, execution.trade_cost, time_limit
-            )
-        else:
-            outcome = simulate_realistic(
-                tape, row, executor, bound, execution.trade_cost, params.leverage, time_limit
-            )
-        outcomes[i] = (executor, outcome)
-        # first_row_at_or_after for one executor, without building arrays for it
-        return max(int(np.searchsorted(tape.timestamp, outcome.close_ts)), row + 1)
-
-    created = gate(
-        candidates,
-        signal[candidates],
-        tape.timestamp[candidates],
-        terminate,
-        max_per_side=params.max_executors_per_side,
-        cooldown=params.cooldown_time,
-        shorts_count_longs=execution.shorts_count_longs,
-    )
-    return _ledger(tape, [rows[i] for i in created], [outcomes[i] for i in created])
-
-
-def _ledger(tape: Tape, rows: list[int], executed: list[tuple[DcaPlan, DcaOutcome]]) -> Ledger:
-    n = len(rows)
-    outcomes = [outcome for _, outcome in executed]
-    created = np.asarray(rows, dtype=np.int64)
-    quote = np.asarray([o.quote for o in outcomes])
-    pnl = np.asarray([o.pnl_quote for o in outcomes])
-    close_ts = np.asarray([o.close_ts for o in outcomes], dtype=np.int64)
-    first_fill = np.asarray([o.first_fill_row for o in outcomes], dtype=np.int64)
-    filled = first_fill != NOT_FILLED
-    with np.errstate(invalid="ignore", divide="ignore"):
-        average = np.asarray([o.quote / o.base if o.base else np.nan for o in outcomes])
-        pct = np.where(quote > 0, pnl / np.where(quote > 0, quote, 1.0), 0.0)
-    return Ledger(
-        timestamp=tape.timestamp[created],
-        side=np.asarray([plan_.side for plan_, _ in executed], dtype=np.int8),
-        close_timestamp=close_ts,
-        close_type=np.asarray([int(o.close_type) for o in outcomes], dtype=np.int16),
-        net_pnl_pct=pct,
-        net_pnl_quote=pnl,
-        filled_amount_quote=np.asarray([o.turnover for o in outcomes]),
-        cum_fees_quote=np.asarray([o.fees for o in outcomes]),
-        fill_timestamp=np.where(
-            filled, tape.timestamp[np.where(filled, first_fill, 0)], NOT_FILLED
-        ).astype(np.int64),
-        fill_price=np.where(filled, average, np.nan),
-        close_price=np.asarray([o.exit_price for o in outcomes]),
-        order_price=[",".join(str(price) for price in plan_.prices) for plan_, _ in executed],
-        amount_base=[repr(o.base) for o in outcomes],
-        level_id=[""] * n,
-        terminated_row=tape.first_row_at_or_after(close_ts, created),
-        executor_type="dca_executor",
-    )

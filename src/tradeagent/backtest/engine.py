@@ -11,7 +11,7 @@ import numpy as np
 
 from tradeagent.backtest.adapter import controller_params
 from tradeagent.backtest.candles import Candles, FloatArray, format_interval, interval_seconds
-from tradeagent.backtest.dca import run_dca
+from tradeagent.backtest.dca_run import run_dca
 from tradeagent.backtest.directional import run_directional
 from tradeagent.backtest.errors import BacktestError
 from tradeagent.backtest.execution import MODES, Execution, HummingbotExecution, Mode
