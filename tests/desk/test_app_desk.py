@@ -12,6 +12,7 @@ import pytest
 from desk_harness import BB, PMM, Bench, config
 from desk_tui import on_screen, until
 from textual.message import Message
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from tradeagent.hb_setup import HbConnection
@@ -161,20 +162,24 @@ async def test_f9_kill_switch_lists_the_bot_that_refused(bench: Bench) -> None:
         assert str(table.get_row_at(0)[0]) == bad  # the failure first
 
 
+async def journal_from_the_palette(pilot: Pilot[Any], app: TradeAgentApp) -> JournalScreen:
+    await pilot.press("ctrl+p", *"Journal")
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await until(
+        pilot,
+        lambda: isinstance(app.screen, JournalScreen) and bool(app.screen.query(DataTable)),
+        "the journal",
+    )
+    assert isinstance(app.screen, JournalScreen)
+    return app.screen
+
+
 async def test_the_journal_from_the_palette(bench: Bench) -> None:
     bench.journal.append("backtest", {"mode": "hummingbot", "results": {}}, config_hash="ab" * 32)
     app = app_on(bench)
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.press(*"Journal")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await until(
-            pilot,
-            lambda: isinstance(app.screen, JournalScreen) and bool(app.screen.query(DataTable)),
-            "the journal",
-        )
-        table = app.screen.query_one(DataTable)
+        table = (await journal_from_the_palette(pilot, app)).query_one(DataTable)
         await until(pilot, lambda: table.row_count >= 1, "rows")
 
 
@@ -183,16 +188,7 @@ async def test_the_journal_screen_hides_background_rows_until_asked(bench: Bench
     bench.journal.append("backtest", {"mode": "hummingbot", "results": {}}, config_hash="cd" * 32)
     app = app_on(bench)
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.press("ctrl+p", *"Journal")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await until(
-            pilot,
-            lambda: isinstance(app.screen, JournalScreen) and bool(app.screen.query(DataTable)),
-            "the journal",
-        )
-        screen = app.screen
-        table = screen.query_one(DataTable)
+        table = (await journal_from_the_palette(pilot, app)).query_one(DataTable)
         await until(pilot, lambda: table.row_count >= 1, "rows")
 
         def kinds() -> list[str]:
