@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 
 from fakes.anthropic_server import FakeAnthropicServer
+from fakes.keys import anthropic_key
 from tradeagent.ai.claude import ClaudeAssistant
 from tradeagent.ai.context import DeskSources
 from tradeagent.ai.tools import ToolBox
 
-TEST_KEY = "sk-ant-api03-TESTKEY-0123456789abcdef"
+TEST_KEY = anthropic_key("conftest-0123456789abcdef")
 
 
 def valid_config(**changes: Any) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fakes.anthropic_server import FakeAnthropicServer, Text, ToolCall, reply
+from fakes.keys import anthropic_key
 from tradeagent.ai.context import DeskSources
 from tradeagent.ai.events import Status, TextDelta, ToolActivity
 from tradeagent.ai.lazy import LazyAssistant
@@ -33,7 +34,7 @@ async def test_a_key_gives_claude_with_the_settings_model_and_limits(
 ) -> None:
     settings = load_settings(
         ai={
-            "api_key": "sk-ant-from-settings",
+            "api_key": anthropic_key("from-settings"),
             "base_url": fake.url,
             "model": "claude-haiku-5-5",
             "max_tokens": 1234,
@@ -113,7 +114,7 @@ async def test_tools_say_clearly_when_they_cannot_help() -> None:
 async def test_a_proposal_reports_money_at_risk_back_to_claude(
     fake: FakeAnthropicServer,
 ) -> None:
-    settings = load_settings(ai={"api_key": "sk-ant-x", "base_url": fake.url}).settings
+    settings = load_settings(ai={"api_key": anthropic_key("x"), "base_url": fake.url}).settings
     assistant = build_assistant(settings)
     fake.script(
         reply(ToolCall("propose_strategy", {"config": valid_config(leverage=3)})),

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from fakes.anthropic_server import FakeAnthropicServer, Text, ToolCall, reply
+from fakes.keys import hex_secret
 from tradeagent.ai.context import DeskSources
 from tradeagent.ai.events import Proposal, ToolActivity
 from tradeagent.ai.tools import ToolBox
@@ -13,7 +14,7 @@ from tradeagent.ai.tools import ToolBox
 from .conftest import TEST_KEY, ClaudeFactory
 from .test_claude_gateway import collect, tool_results
 
-EXCHANGE_SECRET = "9f2c4b7e1a3d5f6b8c0e2a4d6f8b0c1e3a5d7f9b1c3e5a7d9f0b2c4e6a8d0f1b"
+EXCHANGE_SECRET = hex_secret("exchange")
 WALLET_KEY = "0x" + "ab" * 32
 API_PASSWORD = "hb-api-password-Zq81"
 

@@ -14,6 +14,7 @@ from fake_hb import FakeHb
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
 
+from fakes.keys import private_key
 from tradeagent.desk.journal import Journal
 from tradeagent.tui.app import TradeAgentApp
 from tradeagent.tui.screens.accounts import AccountsScreen, ConnectorPickerScreen
@@ -21,7 +22,7 @@ from tradeagent.tui.screens.confirm import ConfirmScreen
 from tradeagent.tui.screens.credential_form import CredentialFormScreen
 
 ADDRESS = "0x8ba1f109551bD432803012645Ac136ddd64DBA72"
-SECRET = "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
+SECRET = private_key("accounts-screen")
 SECRET_CORE = SECRET[2:26]  # any visible stretch of the key would contain this
 
 

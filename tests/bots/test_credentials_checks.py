@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from fakes.keys import private_key
 from tradeagent.desk.credentials import (
     check,
     form_fields,
@@ -14,7 +15,7 @@ from tradeagent.hb import ConfigField
 
 C = "hyperliquid_perpetual"
 ADDRESS = "0x8ba1f109551bD432803012645Ac136ddd64DBA72"
-KEY = "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
+KEY = private_key("credentials-checks")
 HL_MAP = {
     f"{C}_address": ConfigField(type="SecretStr", required=True),
     f"{C}_secret_key": ConfigField(type="SecretStr", required=True),

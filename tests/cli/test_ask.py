@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from fakes.anthropic_server import ErrorReply, FakeAnthropicServer, Text, ToolCall, reply
+from fakes.keys import anthropic_key
 from tradeagent.cli import cli
 from tradeagent.strategy import load_yaml, parse_config
 
@@ -31,7 +32,7 @@ CONFIG = {
 def fake() -> Iterator[FakeAnthropicServer]:
     # On its own thread: the command runs its own event loop.
     with FakeAnthropicServer().in_thread() as server:
-        os.environ["ANTHROPIC_API_KEY"] = "sk-ant-cli-test"
+        os.environ["ANTHROPIC_API_KEY"] = anthropic_key("cli")
         os.environ["TRADEAGENT_AI__BASE_URL"] = server.url
         yield server
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from fakes.keys import anthropic_key
 from tradeagent import __version__
 from tradeagent.cli import cli
 
@@ -59,11 +60,11 @@ def test_config_shows_values_sources_and_masks_secrets(tmp_path: Path) -> None:
     config = tmp_path / "c.toml"
     config.write_text('[hummingbot]\nurl = "http://127.0.0.1:8000"\npassword = "s3cret-pw"\n')
     config.chmod(0o600)
-    env = {"TRADEAGENT_UI__POLL_INTERVAL_S": "3", "ANTHROPIC_API_KEY": "sk-ant-zzz"}
+    env = {"TRADEAGENT_UI__POLL_INTERVAL_S": "3", "ANTHROPIC_API_KEY": anthropic_key("zzz")}
     result = CliRunner().invoke(cli, ["--config", str(config), "config"], env=env)
     assert result.exit_code == 0, result.output
     assert "s3cret-pw" not in result.output
-    assert "sk-ant-zzz" not in result.output
+    assert anthropic_key("zzz") not in result.output
     lines = {line.split()[0]: line for line in result.output.splitlines() if line.strip()}
     assert "http://127.0.0.1:8000" in lines["hummingbot.url"]
     assert f"file {config}" in lines["hummingbot.url"]

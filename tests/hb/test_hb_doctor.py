@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from hb_contract import BAD_AUTH, MQTT, ROOT
 from hb_fakes import FakeApi
 
+from fakes.keys import anthropic_key
 from tradeagent.cli import cli
 from tradeagent.doctor import Setup, Verdict, blocks_trading, doctor, run_checks
 
@@ -196,12 +197,12 @@ def test_doctor_passes_against_a_ready_server(server: str) -> None:
     os.environ["TRADEAGENT_HUMMINGBOT__URL"] = server
     os.environ["TRADEAGENT_HUMMINGBOT__USERNAME"] = USER
     os.environ["TRADEAGENT_HUMMINGBOT__PASSWORD"] = PASSWORD
-    os.environ["ANTHROPIC_API_KEY"] = "sk-ant-test-key-never-shown"
+    os.environ["ANTHROPIC_API_KEY"] = key = anthropic_key("never-shown")
     result = run_doctor()
     assert result.exit_code == 0, result.output
     assert "✔ auth       user 'trader' accepted." in result.output
     assert "key set (env ANTHROPIC_API_KEY)" in result.output
-    assert "sk-ant-test-key-never-shown" not in result.output
+    assert key not in result.output
     assert result.output.rstrip().endswith("Ready to trade.")
 
 

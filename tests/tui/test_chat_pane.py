@@ -19,6 +19,7 @@ from fakes.anthropic_server import (
     ToolCall,
     reply,
 )
+from fakes.keys import anthropic_key
 from tradeagent.ai.claude import ClaudeAssistant
 from tradeagent.ai.conversation import Conversation, Turn
 from tradeagent.ai.tools import ToolBox
@@ -58,7 +59,7 @@ class Harness:
 
     def app(self) -> TradeAgentApp:
         assistant = ClaudeAssistant(
-            api_key="sk-ant-test",
+            api_key=anthropic_key("chat-pane"),
             model="claude-sonnet-5-5",
             max_tokens=2000,
             effort="low",

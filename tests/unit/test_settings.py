@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from fakes.keys import anthropic_key
 from tradeagent.settings import (
     SettingsError,
     iter_effective,
@@ -61,9 +62,9 @@ def test_keymap_from_env_json() -> None:
 
 
 def test_anthropic_key_honoured_and_masked() -> None:
-    os.environ["ANTHROPIC_API_KEY"] = "sk-ant-test-secret-123"
+    os.environ["ANTHROPIC_API_KEY"] = key = anthropic_key("secret-123")
     loaded = load_settings()
-    assert loaded.settings.anthropic_key == "sk-ant-test-secret-123"
+    assert loaded.settings.anthropic_key == key
     assert loaded.source_of("ai.api_key") == "env ANTHROPIC_API_KEY"
     rows = {key: (value, source) for key, value, source in iter_effective(loaded)}
     assert rows["ai.api_key"] == ("****", "env ANTHROPIC_API_KEY")
